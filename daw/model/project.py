@@ -1,0 +1,185 @@
+"""The song as frozen dataclasses: a project holds tracks, clips, markers and the media table.
+
+Positions and lengths are integer sample frames at the project's rate; units are in the names.
+Audio never lives here, only references to files in the project's `audio/` folder, so a
+snapshot of a whole project is cheap and undo can keep many.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+
+FADE_SHAPES = ("linear", "equal_power", "exponential")
+"""Fade curve shapes; the gain laws are in `daw.dsp.fades`."""
+
+SCHEMA_VERSION = 1
+
+
+def new_id(prefix: str) -> str:
+    """A fresh stable id such as ``clip-3f2a9c1b4d5e``; ids never change once given."""
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+@dataclass(frozen=True)
+class Fade:
+    """A fade at one end of a clip: its length and the curve of its gain."""
+
+    length_frames: int = 0
+    shape: str = "linear"
+
+
+@dataclass(frozen=True)
+class EffectSettings:
+    """One effect in a chain, as plain settings: which kind, its parameters, bypassed or not.
+
+    Parameters are (name, value) pairs with units in the names (``threshold_db``), kept as a
+    tuple so the settings stay immutable and comparable.
+    """
+
+    id: str
+    kind: str
+    params: tuple[tuple[str, float], ...] = ()
+    bypassed: bool = False
+
+    def param(self, name: str, default: float | None = None) -> float | None:
+        for key, value in self.params:
+            if key == name:
+                return value
+        return default
+
+
+@dataclass(frozen=True)
+class MediaRef:
+    """An audio file in the project's ``audio/`` folder, at the project's sample rate."""
+
+    id: str
+    path: str
+    """Relative to the project folder, with forward slashes (``audio/kick.wav``)."""
+    channels: int
+    length_frames: int
+    source_name: str = ""
+    """The name of the file the person imported, for display."""
+
+
+@dataclass(frozen=True)
+class Clip:
+    """A window onto a media file placed on a track.
+
+    The clip plays frames ``[source_offset_frames, source_offset_frames + length_frames)`` of
+    its media, starting at ``start_frame`` on the timeline.
+    """
+
+    id: str
+    media_id: str
+    start_frame: int
+    length_frames: int
+    source_offset_frames: int = 0
+    gain_db: float = 0.0
+    fade_in: Fade = Fade()
+    fade_out: Fade = Fade()
+    muted: bool = False
+    name: str = ""
+
+    @property
+    def end_frame(self) -> int:
+        """The first frame after the clip."""
+        return self.start_frame + self.length_frames
+
+
+@dataclass(frozen=True)
+class Track:
+    """A lane of clips with its mixer settings."""
+
+    id: str
+    name: str
+    colour: str = "#5c9ded"
+    gain_db: float = 0.0
+    pan: float = 0.0
+    """-1 is hard left, 0 centre, +1 hard right."""
+    mute: bool = False
+    solo: bool = False
+    record_armed: bool = False
+    input_channels: tuple[int, ...] = (0,)
+    """Zero-based input channels recorded into this track: one for mono, two for stereo."""
+    effects: tuple[EffectSettings, ...] = ()
+    clips: tuple[Clip, ...] = ()
+    """Ordered by start frame, then by id, so renders and files are deterministic."""
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A named point on the timeline, such as a song section, with free-text notes."""
+
+    id: str
+    name: str
+    frame: int
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class MasterSettings:
+    """The master bus: its fader and its effect chain."""
+
+    gain_db: float = 0.0
+    effects: tuple[EffectSettings, ...] = ()
+
+
+@dataclass(frozen=True)
+class Project:
+    """A whole song: the root of the model, replaced (never mutated) by every edit."""
+
+    name: str = "Untitled"
+    sample_rate: int = 48000
+    tempo_bpm: float = 120.0
+    time_signature: tuple[int, int] = (4, 4)
+    tracks: tuple[Track, ...] = ()
+    markers: tuple[Marker, ...] = ()
+    """Ordered by frame, then by id."""
+    media: tuple[MediaRef, ...] = ()
+    master: MasterSettings = field(default_factory=MasterSettings)
+    notes: str = ""
+
+    # Look-ups. Projects are small (tens of tracks), so linear scans are fine and keep the
+    # dataclass free of derived state.
+
+    def track(self, track_id: str) -> Track:
+        for track in self.tracks:
+            if track.id == track_id:
+                return track
+        raise KeyError(track_id)
+
+    def media_ref(self, media_id: str) -> MediaRef:
+        for ref in self.media:
+            if ref.id == media_id:
+                return ref
+        raise KeyError(media_id)
+
+    def marker(self, marker_id: str) -> Marker:
+        for marker in self.markers:
+            if marker.id == marker_id:
+                return marker
+        raise KeyError(marker_id)
+
+    def find_clip(self, clip_id: str) -> tuple[Track, Clip]:
+        for track in self.tracks:
+            for clip in track.clips:
+                if clip.id == clip_id:
+                    return track, clip
+        raise KeyError(clip_id)
+
+    @property
+    def end_frame(self) -> int:
+        """The first frame after the last clip (0 for an empty song)."""
+        return max((c.end_frame for t in self.tracks for c in t.clips), default=0)
+
+    def frames_per_beat(self) -> float:
+        """Frames in one beat of the time signature's note value at the project tempo."""
+        quarter = self.sample_rate * 60.0 / self.tempo_bpm
+        return quarter * 4.0 / self.time_signature[1]
+
+    def frames_per_bar(self) -> float:
+        return self.frames_per_beat() * self.time_signature[0]
+
+    def with_tracks(self, tracks: tuple[Track, ...]) -> Project:
+        return replace(self, tracks=tracks)

@@ -1,0 +1,306 @@
+"""The project as JSON-ready dicts, and back, naming the exact field when a value is wrong.
+
+The file is meant to be readable and hand-editable, so reading is strict about types and
+tells the person where the problem is (``tracks[1].clips[0].gain_db``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from daw.model.errors import EditError
+from daw.model.project import (
+    SCHEMA_VERSION,
+    Clip,
+    EffectSettings,
+    Fade,
+    Marker,
+    MasterSettings,
+    MediaRef,
+    Project,
+    Track,
+)
+from daw.model.validate import check_project
+
+T = TypeVar("T")
+
+
+class FieldError(ValueError):
+    """A bad value in the data, with the path of the field that holds it."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def _effect_to_dict(effect: EffectSettings) -> dict[str, Any]:
+    return {
+        "id": effect.id,
+        "kind": effect.kind,
+        "params": dict(effect.params),
+        "bypassed": effect.bypassed,
+    }
+
+
+def _fade_to_dict(fade: Fade) -> dict[str, Any]:
+    return {"length_frames": fade.length_frames, "shape": fade.shape}
+
+
+def _clip_to_dict(clip: Clip) -> dict[str, Any]:
+    return {
+        "id": clip.id,
+        "name": clip.name,
+        "media_id": clip.media_id,
+        "start_frame": clip.start_frame,
+        "length_frames": clip.length_frames,
+        "source_offset_frames": clip.source_offset_frames,
+        "gain_db": clip.gain_db,
+        "fade_in": _fade_to_dict(clip.fade_in),
+        "fade_out": _fade_to_dict(clip.fade_out),
+        "muted": clip.muted,
+    }
+
+
+def _track_to_dict(track: Track) -> dict[str, Any]:
+    return {
+        "id": track.id,
+        "name": track.name,
+        "colour": track.colour,
+        "gain_db": track.gain_db,
+        "pan": track.pan,
+        "mute": track.mute,
+        "solo": track.solo,
+        "record_armed": track.record_armed,
+        "input_channels": list(track.input_channels),
+        "effects": [_effect_to_dict(e) for e in track.effects],
+        "clips": [_clip_to_dict(c) for c in track.clips],
+    }
+
+
+def project_to_dict(project: Project) -> dict[str, Any]:
+    """The project as plain JSON types, with the schema version first."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "name": project.name,
+        "sample_rate": project.sample_rate,
+        "tempo_bpm": project.tempo_bpm,
+        "time_signature": list(project.time_signature),
+        "notes": project.notes,
+        "master": {
+            "gain_db": project.master.gain_db,
+            "effects": [_effect_to_dict(e) for e in project.master.effects],
+        },
+        "media": [
+            {
+                "id": m.id,
+                "path": m.path,
+                "channels": m.channels,
+                "length_frames": m.length_frames,
+                "source_name": m.source_name,
+            }
+            for m in project.media
+        ],
+        "markers": [
+            {"id": m.id, "name": m.name, "frame": m.frame, "notes": m.notes}
+            for m in project.markers
+        ],
+        "tracks": [_track_to_dict(t) for t in project.tracks],
+    }
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads one JSON object, remembering where it is for error messages."""
+
+    def __init__(self, data: object, path: str) -> None:
+        if not isinstance(data, dict):
+            raise FieldError(path or "(top level)", f"expected an object, got {_kind(data)}")
+        self.data = data
+        self.path = path
+
+    def _where(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def _get(self, key: str, default: object) -> object:
+        if key in self.data:
+            return self.data[key]
+        if default is _REQUIRED:
+            raise FieldError(self._where(key), "missing")
+        return default
+
+    def int(self, key: str, default: object = None, minimum: int | None = None) -> int:
+        value = self._get(key, _REQUIRED if default is None else default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise FieldError(self._where(key), f"expected a whole number, got {_kind(value)}")
+        if minimum is not None and value < minimum:
+            raise FieldError(self._where(key), f"must be at least {minimum}, got {value}")
+        return value
+
+    def float(self, key: str, default: object = None) -> float:
+        value = self._get(key, _REQUIRED if default is None else default)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise FieldError(self._where(key), f"expected a number, got {_kind(value)}")
+        if value != value or value in (float("inf"), float("-inf")):
+            raise FieldError(self._where(key), "expected a finite number")
+        return float(value)
+
+    def str(self, key: str, default: object = None) -> str:
+        value = self._get(key, _REQUIRED if default is None else default)
+        if not isinstance(value, str):
+            raise FieldError(self._where(key), f"expected text, got {_kind(value)}")
+        return value
+
+    def bool(self, key: str, default: object = None) -> bool:
+        value = self._get(key, _REQUIRED if default is None else default)
+        if not isinstance(value, bool):
+            raise FieldError(self._where(key), f"expected true or false, got {_kind(value)}")
+        return value
+
+    def obj(self, key: str, default: object = None) -> _Reader:
+        return _Reader(self._get(key, _REQUIRED if default is None else default), self._where(key))
+
+    def list(self, key: str, read: Callable[[object, str], T]) -> tuple[T, ...]:
+        value = self._get(key, [])
+        if not isinstance(value, list):
+            raise FieldError(self._where(key), f"expected a list, got {_kind(value)}")
+        return tuple(read(item, f"{self._where(key)}[{i}]") for i, item in enumerate(value))
+
+
+_REQUIRED = object()
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        return f"text {value!r}" if len(value) < 40 else "text"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    return {"list": "a list", "dict": "an object"}.get(type(value).__name__, type(value).__name__)
+
+
+def _read_fade(data: object, path: str) -> Fade:
+    r = _Reader(data, path)
+    return Fade(r.int("length_frames", 0, minimum=0), r.str("shape", "linear"))
+
+
+def _read_effect(data: object, path: str) -> EffectSettings:
+    r = _Reader(data, path)
+    params = r.obj("params", {})
+    values = tuple((name, params.float(name)) for name in params.data)
+    return EffectSettings(r.str("id"), r.str("kind"), values, r.bool("bypassed", False))
+
+
+def _read_clip(data: object, path: str) -> Clip:
+    r = _Reader(data, path)
+    return Clip(
+        id=r.str("id"),
+        name=r.str("name", ""),
+        media_id=r.str("media_id"),
+        start_frame=r.int("start_frame", minimum=0),
+        length_frames=r.int("length_frames", minimum=1),
+        source_offset_frames=r.int("source_offset_frames", 0, minimum=0),
+        gain_db=r.float("gain_db", 0.0),
+        fade_in=_read_fade(r.data.get("fade_in", {}), r._where("fade_in")),
+        fade_out=_read_fade(r.data.get("fade_out", {}), r._where("fade_out")),
+        muted=r.bool("muted", False),
+    )
+
+
+def _read_positive_int(data: object, path: str) -> int:
+    if isinstance(data, bool) or not isinstance(data, int) or data < 1:
+        raise FieldError(path, f"expected a positive whole number, got {_kind(data)}")
+    return data
+
+
+def _read_channel(data: object, path: str) -> int:
+    if isinstance(data, bool) or not isinstance(data, int) or data < 0:
+        raise FieldError(path, f"expected a channel number from 0, got {_kind(data)}")
+    return data
+
+
+def _read_track(data: object, path: str) -> Track:
+    r = _Reader(data, path)
+    return Track(
+        id=r.str("id"),
+        name=r.str("name"),
+        colour=r.str("colour", "#5c9ded"),
+        gain_db=r.float("gain_db", 0.0),
+        pan=r.float("pan", 0.0),
+        mute=r.bool("mute", False),
+        solo=r.bool("solo", False),
+        record_armed=r.bool("record_armed", False),
+        input_channels=r.list("input_channels", _read_channel) or (0,),
+        effects=r.list("effects", _read_effect),
+        clips=tuple(sorted(r.list("clips", _read_clip), key=lambda c: (c.start_frame, c.id))),
+    )
+
+
+def _read_media(data: object, path: str) -> MediaRef:
+    r = _Reader(data, path)
+    rel = r.str("path")
+    if rel.startswith("/") or ".." in rel.split("/"):
+        raise FieldError(r._where("path"), "must be a path inside the project folder")
+    return MediaRef(
+        id=r.str("id"),
+        path=rel,
+        channels=r.int("channels", minimum=1),
+        length_frames=r.int("length_frames", minimum=1),
+        source_name=r.str("source_name", ""),
+    )
+
+
+def _read_marker(data: object, path: str) -> Marker:
+    r = _Reader(data, path)
+    return Marker(r.str("id"), r.str("name"), r.int("frame", minimum=0), r.str("notes", ""))
+
+
+def project_from_dict(data: object) -> Project:
+    """Build a project from plain data; raises FieldError naming the bad field."""
+    r = _Reader(data, "")
+    signature = r.list("time_signature", _read_positive_int)
+    if len(signature) != 2:
+        raise FieldError("time_signature", "expected [beats, note value], such as [4, 4]")
+    master = r.obj("master", {})
+    project = Project(
+        name=r.str("name", "Untitled"),
+        sample_rate=r.int("sample_rate", minimum=1),
+        tempo_bpm=r.float("tempo_bpm", 120.0),
+        time_signature=(signature[0], signature[1]),
+        notes=r.str("notes", ""),
+        master=MasterSettings(master.float("gain_db", 0.0), master.list("effects", _read_effect)),
+        media=r.list("media", _read_media),
+        markers=tuple(sorted(r.list("markers", _read_marker), key=lambda m: (m.frame, m.id))),
+        tracks=r.list("tracks", _read_track),
+    )
+    try:
+        check_project(project)
+    except EditError as error:
+        raise FieldError(_field_of(project, str(error)), str(error)) from None
+    return project
+
+
+def _field_of(project: Project, message: str) -> str:
+    """Best-effort field path for a rule broken across fields (the message names the item)."""
+    for t_index, track in enumerate(project.tracks):
+        for c_index, clip in enumerate(track.clips):
+            if f"clip {clip.id}" in message:
+                return f"tracks[{t_index}].clips[{c_index}]"
+        if f"track {track.name!r}" in message or f"track {track.id}" in message:
+            return f"tracks[{t_index}]"
+    for m_index, marker in enumerate(project.markers):
+        if f"marker {marker.name!r}" in message:
+            return f"markers[{m_index}]"
+    for m_index, ref in enumerate(project.media):
+        if f"media {ref.id}" in message:
+            return f"media[{m_index}]"
+    return message.split(":", 1)[0]

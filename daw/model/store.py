@@ -1,0 +1,153 @@
+"""The project folder on disk: ``Name.minidaw/`` with ``project.json``, ``audio/``,
+``cache/`` and ``backups/``.
+
+Saving never leaves a half-written file under the real name (temp file, fsync, rename) and
+keeps earlier saves in ``backups/``. Loading never writes anything: a file that cannot be read
+raises `ProjectFileError` naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from daw.model.errors import ProjectFileError
+from daw.model.project import SCHEMA_VERSION, Project
+from daw.model.serialize import FieldError, project_from_dict, project_to_dict
+
+PROJECT_FILE = "project.json"
+FOLDER_SUFFIX = ".minidaw"
+SUBFOLDERS = ("audio", "cache", "backups")
+BACKUPS_KEPT = 20
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+"""Upgrades from schema version N to N + 1; each takes and returns the raw dict."""
+
+
+def project_folder(path: str | os.PathLike[str]) -> Path:
+    """The project folder for a path given by a person: the folder itself or its project.json."""
+    path = Path(path)
+    if path.name == PROJECT_FILE:
+        return path.parent
+    return path
+
+
+def create_project(path: str | os.PathLike[str], project: Project) -> Path:
+    """Make a new project folder and save `project` in it; refuses to overwrite."""
+    folder = project_folder(path)
+    if folder.suffix != FOLDER_SUFFIX:
+        folder = folder.with_name(folder.name + FOLDER_SUFFIX)
+    if (folder / PROJECT_FILE).exists():
+        raise FileExistsError(f"{folder}: a project is already there")
+    save_project(folder, project)
+    return folder
+
+
+def save_project(folder: str | os.PathLike[str], project: Project) -> Path:
+    """Write project.json atomically, keeping the previous save in backups/."""
+    folder = Path(folder)
+    for sub in SUBFOLDERS:
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    target = folder / PROJECT_FILE
+    text = json.dumps(project_to_dict(project), indent=2, ensure_ascii=False) + "\n"
+    fd, temp_name = tempfile.mkstemp(prefix=".project-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if target.exists():
+            _keep_backup(folder, target)
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    _fsync_dir(folder)
+    return target
+
+
+def _keep_backup(folder: Path, current: Path) -> None:
+    """Copy the current save into backups/ (a hard link when the file system allows)."""
+    backups = folder / "backups"
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    backup = backups / f"project-{stamp}.json"
+    counter = 1
+    while backup.exists():
+        counter += 1
+        backup = backups / f"project-{stamp}-{counter}.json"
+    try:
+        os.link(current, backup)
+    except OSError:
+        backup.write_bytes(current.read_bytes())
+    old = sorted(backups.glob("project-*.json"), key=lambda p: p.stat().st_mtime_ns)
+    for stale in old[:-BACKUPS_KEPT]:
+        stale.unlink(missing_ok=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def load_project(path: str | os.PathLike[str]) -> Project:
+    """Read a project folder (or its project.json). Touches nothing on disk."""
+    file = project_folder(path) / PROJECT_FILE
+    shown = str(file)
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise ProjectFileError(shown, "", "no such project (project.json is missing)") from None
+    except OSError as error:
+        raise ProjectFileError(shown, "", f"cannot be read ({error.strerror})") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ProjectFileError(shown, "", "is not text (UTF-8); it may be damaged") from None
+    except json.JSONDecodeError as error:
+        raise ProjectFileError(
+            shown, f"line {error.lineno} column {error.colno}", f"not valid JSON ({error.msg})"
+        ) from None
+    return project_from_json_data(data, shown)
+
+
+def project_from_json_data(data: Any, shown: str) -> Project:
+    """Migrate raw data to the current schema and build the project, or say what is wrong."""
+    if not isinstance(data, dict):
+        raise ProjectFileError(shown, "", "expected a JSON object at the top")
+    version = data.get("schema_version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ProjectFileError(shown, "schema_version", f"missing or not a version: {version!r}")
+    if version > SCHEMA_VERSION:
+        raise ProjectFileError(
+            shown,
+            "schema_version",
+            f"written by a newer MiniDAW (schema {version}; this one reads up to "
+            f"{SCHEMA_VERSION}). Update MiniDAW to open it.",
+        )
+    while version < SCHEMA_VERSION:
+        data = MIGRATIONS[version](data)
+        version += 1
+        data["schema_version"] = version
+    try:
+        return project_from_dict(data)
+    except FieldError as error:
+        raise ProjectFileError(shown, error.field, error.problem) from None
+
+
+def missing_media(folder: str | os.PathLike[str], project: Project) -> list[str]:
+    """Media paths the project names that are not in its folder."""
+    root = project_folder(folder)
+    return [ref.path for ref in project.media if not (root / ref.path).is_file()]

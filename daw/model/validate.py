@@ -1,0 +1,143 @@
+"""The rules a valid project keeps, shared by the edits and the project loader.
+
+Each check raises `EditError` with a message that names the thing at fault; the loader turns
+it into a `ProjectFileError` naming the file and field.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from daw.model.errors import EditError
+from daw.model.project import FADE_SHAPES, Clip, EffectSettings, Fade, Project, Track
+
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_GAIN_DB = 48.0
+"""Gains above this are a typing mistake, not a mix decision."""
+
+
+def check_gain_db(gain_db: float, what: str) -> None:
+    if not isinstance(gain_db, int | float) or isinstance(gain_db, bool):
+        raise EditError(f"{what}: expected a number of dB, got {gain_db!r}")
+    if math.isnan(gain_db) or gain_db > MAX_GAIN_DB:
+        raise EditError(f"{what}: {gain_db} dB is out of range (at most +{MAX_GAIN_DB:g} dB)")
+
+
+def check_pan(pan: float) -> None:
+    if not isinstance(pan, int | float) or isinstance(pan, bool) or not -1.0 <= pan <= 1.0:
+        raise EditError(f"pan: expected a number from -1 (left) to +1 (right), got {pan!r}")
+
+
+def check_frame(frame: int, what: str) -> None:
+    if not isinstance(frame, int) or isinstance(frame, bool):
+        raise EditError(f"{what}: expected a whole number of frames, got {frame!r}")
+    if frame < 0:
+        raise EditError(f"{what}: {frame} is before the start of the song")
+
+
+def check_colour(colour: str) -> None:
+    if not isinstance(colour, str) or not _COLOUR.match(colour):
+        raise EditError(f"colour: expected #rrggbb, got {colour!r}")
+
+
+def check_fade(fade: Fade, what: str) -> None:
+    check_frame(fade.length_frames, f"{what} length")
+    if fade.shape not in FADE_SHAPES:
+        raise EditError(f"{what} shape: {fade.shape!r} is not one of {', '.join(FADE_SHAPES)}")
+
+
+def check_clip(project: Project, clip: Clip) -> None:
+    """A clip must lie within its media, start on the timeline and fit its fades."""
+    try:
+        media = project.media_ref(clip.media_id)
+    except KeyError:
+        raise EditError(f"clip {clip.id}: no media with id {clip.media_id!r}") from None
+    check_frame(clip.start_frame, f"clip {clip.id} start")
+    check_frame(clip.source_offset_frames, f"clip {clip.id} source offset")
+    if not isinstance(clip.length_frames, int) or clip.length_frames <= 0:
+        raise EditError(f"clip {clip.id}: length must be a positive number of frames, "
+                        f"got {clip.length_frames!r}")
+    if clip.source_offset_frames + clip.length_frames > media.length_frames:
+        raise EditError(
+            f"clip {clip.id}: reaches frame {clip.source_offset_frames + clip.length_frames} "
+            f"of its media, which has only {media.length_frames} frames"
+        )
+    check_gain_db(clip.gain_db, f"clip {clip.id} gain")
+    check_fade(clip.fade_in, f"clip {clip.id} fade-in")
+    check_fade(clip.fade_out, f"clip {clip.id} fade-out")
+    if clip.fade_in.length_frames + clip.fade_out.length_frames > clip.length_frames:
+        raise EditError(
+            f"clip {clip.id}: fades of {clip.fade_in.length_frames} and "
+            f"{clip.fade_out.length_frames} frames do not fit in {clip.length_frames} frames"
+        )
+
+
+def check_effects(effects: tuple[EffectSettings, ...], what: str) -> None:
+    seen: set[str] = set()
+    for effect in effects:
+        if effect.id in seen:
+            raise EditError(f"{what}: effect id {effect.id!r} is used twice")
+        seen.add(effect.id)
+        for name, value in effect.params:
+            if not isinstance(value, int | float) or isinstance(value, bool) or math.isnan(value):
+                raise EditError(f"{what}: effect {effect.id} parameter {name}: "
+                                f"expected a number, got {value!r}")
+
+
+def check_track(project: Project, track: Track) -> None:
+    if not track.name.strip():
+        raise EditError(f"track {track.id}: a track needs a name")
+    check_colour(track.colour)
+    check_gain_db(track.gain_db, f"track {track.name!r} gain")
+    check_pan(track.pan)
+    if not 1 <= len(track.input_channels) <= 2 or any(
+        not isinstance(c, int) or c < 0 for c in track.input_channels
+    ):
+        raise EditError(f"track {track.name!r}: input channels must be one or two channel "
+                        f"numbers from 0, got {track.input_channels!r}")
+    check_effects(track.effects, f"track {track.name!r}")
+    for clip in track.clips:
+        check_clip(project, clip)
+
+
+def check_project(project: Project) -> None:
+    """Check the whole project, including that every id is unique."""
+    if not isinstance(project.sample_rate, int) or not 8000 <= project.sample_rate <= 384000:
+        raise EditError(f"sample rate: {project.sample_rate!r} Hz is not supported")
+    check_tempo(project.tempo_bpm)
+    check_time_signature(project.time_signature)
+    check_gain_db(project.master.gain_db, "master gain")
+    check_effects(project.master.effects, "master")
+    ids: set[str] = set()
+
+    def claim(kind: str, item_id: str) -> None:
+        if not isinstance(item_id, str) or not item_id:
+            raise EditError(f"{kind}: missing id")
+        if item_id in ids:
+            raise EditError(f"{kind} id {item_id!r} is used twice")
+        ids.add(item_id)
+
+    for ref in project.media:
+        claim("media", ref.id)
+        if ref.channels not in (1, 2) or ref.length_frames <= 0:
+            raise EditError(f"media {ref.id}: expected 1 or 2 channels and a positive length")
+    for track in project.tracks:
+        claim("track", track.id)
+        for clip in track.clips:
+            claim("clip", clip.id)
+        check_track(project, track)
+    for marker in project.markers:
+        claim("marker", marker.id)
+        check_frame(marker.frame, f"marker {marker.name!r}")
+
+
+def check_tempo(tempo_bpm: float) -> None:
+    if not isinstance(tempo_bpm, int | float) or not 20.0 <= tempo_bpm <= 400.0:
+        raise EditError(f"tempo: expected 20 to 400 BPM, got {tempo_bpm!r}")
+
+
+def check_time_signature(signature: tuple[int, int]) -> None:
+    beats, unit = signature
+    if not isinstance(beats, int) or not 1 <= beats <= 32 or unit not in (1, 2, 4, 8, 16, 32):
+        raise EditError(f"time signature: {beats}/{unit} is not a time signature")
