@@ -24,9 +24,9 @@ def check_gain_db(gain_db: float, what: str) -> None:
         raise EditError(f"{what}: {gain_db} dB is out of range (at most +{MAX_GAIN_DB:g} dB)")
 
 
-def check_pan(pan: float) -> None:
+def check_pan(pan: float, what: str = "pan") -> None:
     if not isinstance(pan, int | float) or isinstance(pan, bool) or not -1.0 <= pan <= 1.0:
-        raise EditError(f"pan: expected a number from -1 (left) to +1 (right), got {pan!r}")
+        raise EditError(f"{what}: expected a number from -1 (left) to +1 (right), got {pan!r}")
 
 
 def check_frame(frame: int, what: str) -> None:
@@ -36,9 +36,9 @@ def check_frame(frame: int, what: str) -> None:
         raise EditError(f"{what}: {frame} is before the start of the song")
 
 
-def check_colour(colour: str) -> None:
+def check_colour(colour: str, what: str = "colour") -> None:
     if not isinstance(colour, str) or not _COLOUR.match(colour):
-        raise EditError(f"colour: expected #rrggbb, got {colour!r}")
+        raise EditError(f"{what}: expected #rrggbb, got {colour!r}")
 
 
 def check_fade(fade: Fade, what: str) -> None:
@@ -88,9 +88,9 @@ def check_effects(effects: tuple[EffectSettings, ...], what: str) -> None:
 def check_track(project: Project, track: Track) -> None:
     if not track.name.strip():
         raise EditError(f"track {track.id}: a track needs a name")
-    check_colour(track.colour)
+    check_colour(track.colour, f"track {track.name!r} colour")
     check_gain_db(track.gain_db, f"track {track.name!r} gain")
-    check_pan(track.pan)
+    check_pan(track.pan, f"track {track.name!r} pan")
     if not 1 <= len(track.input_channels) <= 2 or any(
         not isinstance(c, int) or c < 0 for c in track.input_channels
     ):
