@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from daw.model import MediaRef, Project
-from daw.model import ops
+from daw.model import MediaRef, Project, ops
 from daw.model.history import History
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from daw.model import EditError, Fade, MediaRef, Project
-from daw.model import ops
+from daw.model import EditError, Fade, MediaRef, Project, ops
 
 
 @pytest.fixture

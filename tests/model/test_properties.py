@@ -8,8 +8,7 @@ from tempfile import TemporaryDirectory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from daw.model import FADE_SHAPES, EditError, Fade, MediaRef, Project
-from daw.model import ops
+from daw.model import FADE_SHAPES, EditError, Fade, MediaRef, Project, ops
 from daw.model.history import History
 from daw.model.store import load_project, save_project
 from daw.model.validate import check_project

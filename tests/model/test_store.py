@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from daw.model import Fade, MediaRef, Project, ProjectFileError
-from daw.model import ops
+from daw.model import Fade, MediaRef, Project, ProjectFileError, ops
 from daw.model.store import create_project, load_project, missing_media, save_project
 
 

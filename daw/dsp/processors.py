@@ -1,0 +1,67 @@
+"""The Processor interface that every effect sits behind, and the registry of effect kinds.
+
+A processor works in place on float32 blocks of shape (frames, channels) and keeps whatever
+state it needs between blocks (filter memories, tails), so a stream of blocks gives the same
+result as one long block. The engine builds processors from the project's effect settings by
+kind name; a kind it does not know is refused with the list of the ones it does.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+
+import numpy as np
+
+from daw.dsp.gain import db_to_gain
+
+
+class Processor(ABC):
+    """One effect instance for one channel layout at one sample rate."""
+
+    latency_frames: int = 0
+
+    @abstractmethod
+    def process(self, block: np.ndarray) -> None:
+        """Process `block` (frames, channels), float32, in place."""
+
+    def reset(self) -> None:  # noqa: B027 - stateless processors have nothing to forget
+        """Forget all state, as after a locate."""
+
+
+class GainProcessor(Processor):
+    """Utility gain (trim) and polarity: the simplest effect, and a model for the others."""
+
+    def __init__(self, gain_db: float = 0.0, invert_polarity: float = 0.0) -> None:
+        factor = db_to_gain(gain_db) * (-1.0 if invert_polarity >= 0.5 else 1.0)
+        self._factor = np.float32(factor)
+
+    def process(self, block: np.ndarray) -> None:
+        if self._factor != 1.0:
+            block *= self._factor
+
+
+ProcessorFactory = Callable[[Mapping[str, float], int, int], Processor]
+"""(params, channels, sample_rate) -> a processor."""
+
+EFFECT_KINDS: dict[str, ProcessorFactory] = {
+    "gain": lambda params, channels, rate: GainProcessor(
+        params.get("gain_db", 0.0), params.get("invert_polarity", 0.0)
+    ),
+}
+
+
+class UnknownEffectError(ValueError):
+    """An effect kind this version of MiniDAW cannot build."""
+
+
+def create_processor(
+    kind: str, params: Mapping[str, float], channels: int, sample_rate: int
+) -> Processor:
+    """Build the processor for an effect kind, or say which kinds exist."""
+    try:
+        factory = EFFECT_KINDS[kind]
+    except KeyError:
+        known = ", ".join(sorted(EFFECT_KINDS))
+        raise UnknownEffectError(f"unknown effect {kind!r} (known: {known})") from None
+    return factory(params, channels, sample_rate)

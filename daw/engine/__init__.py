@@ -1,0 +1,1 @@
+"""Turning a project into sound: the render plan, the one renderer, bounce and realtime I/O."""
