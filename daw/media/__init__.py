@@ -1,0 +1,10 @@
+"""Audio files: import and decode, resample to the project rate, and block reads for rendering.
+
+Only this package and the export code touch soundfile; the rest of MiniDAW sees numpy blocks.
+"""
+
+from daw.media.errors import MediaError
+from daw.media.importer import AudioInfo, import_audio, probe
+from daw.media.pool import MediaPool
+
+__all__ = ["AudioInfo", "MediaError", "MediaPool", "import_audio", "probe"]
