@@ -1,0 +1,254 @@
+"""The `daw` command: headless subcommands for making, filling, rendering and measuring songs.
+
+A person's mistake (a missing file, a damaged project, a bad option) prints one line starting
+with ``daw: error:`` and exits with status 1; only a bug in MiniDAW shows a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from daw import __version__
+from daw.engine.analyze import FileAnalysis, analyze_file
+from daw.engine.bounce import BIT_DEPTHS, BounceError, BounceSettings, bounce, marker_range
+from daw.media import MediaError, import_audio
+from daw.model import EditError, Project, ProjectFileError, ops
+from daw.model.store import create_project, load_project, save_project
+from daw.resources import demo_project
+
+
+class UserError(Exception):
+    """A problem the person can fix; shown as one line."""
+
+
+# --- subcommands -----------------------------------------------------------------------------
+
+
+def _seconds_to_frames(seconds: float, rate: int, what: str) -> int:
+    if seconds < 0:
+        raise UserError(f"{what} must not be negative (got {seconds:g} s)")
+    return round(seconds * rate)
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    project = load_project(args.project)
+    folder = Path(args.project)
+    if args.marker and (args.start is not None or args.end is not None):
+        raise UserError("give either --marker or --start/--end, not both")
+    start, end = 0, None
+    if args.marker:
+        start, end = marker_range(project, args.marker)
+    else:
+        if args.start is not None:
+            start = _seconds_to_frames(args.start, project.sample_rate, "--start")
+        if args.end is not None:
+            end = _seconds_to_frames(args.end, project.sample_rate, "--end")
+    settings = BounceSettings(Path(args.output), start, end, args.bit_depth, args.rate)
+    _bounce_with_progress(project, folder, settings, quiet=args.quiet)
+    if not args.quiet:
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _bounce_with_progress(project: Project, folder: Path, settings: BounceSettings,
+                          quiet: bool = False) -> None:
+    """Bounce with a progress bar on stderr, shown from the first rendered block on (so a
+    request that fails at once prints only its error)."""
+    rate = project.sample_rate
+    bars: list[tqdm] = []
+
+    def progress(done: int, total: int) -> None:
+        if not bars:
+            bars.append(tqdm(total=total / rate, desc="render", file=sys.stderr,
+                             dynamic_ncols=True, bar_format=BAR_FORMAT))
+        bars[0].n = done / rate
+        bars[0].refresh()
+
+    try:
+        bounce(project, folder, settings, progress=None if quiet else progress)
+    finally:
+        for bar in bars:
+            bar.close()
+
+
+BAR_FORMAT = "{l_bar}{bar}| {n:.1f}/{total:.1f} s [{elapsed}<{remaining}]"
+
+
+def _print_analysis(result: FileAnalysis) -> None:
+    levels = result.levels
+
+    def db(value: float) -> str:
+        return "-inf" if value == float("-inf") else f"{value:.2f}"
+
+    names = ["left", "right"] if result.channels == 2 else [f"ch{i + 1}" for i in
+                                                            range(result.channels)]
+    print(f"file:        {result.path}")
+    print(f"format:      {result.format} {result.subtype}")
+    print(f"duration:    {result.duration_seconds:.3f} s ({result.frames} frames)")
+    print(f"sample rate: {result.sample_rate} Hz")
+    print(f"channels:    {result.channels}")
+    print(f"peak:        {db(levels.overall_peak_dbfs)} dBFS  ("
+          + ", ".join(f"{n} {db(v)}" for n, v in zip(names, levels.peak_dbfs, strict=True))
+          + ")")
+    print(f"RMS:         {db(levels.overall_rms_dbfs)} dBFS  ("
+          + ", ".join(f"{n} {db(v)}" for n, v in zip(names, levels.rms_dbfs, strict=True))
+          + ")")
+    print("DC offset:   " + ", ".join(f"{n} {v:+.6f}" for n, v in
+                                      zip(names, levels.dc_offset, strict=True)))
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    result = analyze_file(Path(args.file))
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=2))
+    else:
+        _print_analysis(result)
+    return 0
+
+
+def _parse_signature(text: str) -> tuple[int, int]:
+    try:
+        beats, unit = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise UserError(f"time signature {text!r}: write it as 4/4 or 6/8") from None
+    return beats, unit
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    name = Path(args.path).name.removesuffix(".minidaw")
+    project = Project(name=name, sample_rate=args.rate)
+    project = ops.set_tempo(project, args.tempo)
+    project = ops.set_time_signature(project, *_parse_signature(args.time_signature))
+    try:
+        folder = create_project(args.path, project)
+    except FileExistsError as error:
+        raise UserError(str(error)) from None
+    print(folder)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    folder = Path(args.project)
+    project = load_project(folder)
+    at = _seconds_to_frames(args.at, project.sample_rate, "--at")
+    made: list[Path] = []
+    try:
+        for file in args.files:
+            ref = import_audio(Path(file), folder, project.sample_rate)
+            made.append(folder / ref.path)
+            project = ops.add_media(project, ref)
+            if args.track:
+                track = next((t for t in project.tracks if t.name == args.track), None)
+                if track is None:
+                    project = ops.add_track(project, args.track)
+                    track = project.tracks[-1]
+                start = max([at, *(c.end_frame for c in track.clips if c.start_frame >= at)])
+            else:
+                project = ops.add_track(project, Path(file).stem or "Audio")
+                track, start = project.tracks[-1], at
+            project = ops.add_clip(project, track.id, ref.id, start)
+        save_project(folder, project)
+    except BaseException:
+        for path in made:  # nothing half-imported stays behind
+            path.unlink(missing_ok=True)
+        raise
+    for file in args.files:
+        print(f"imported {file}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    folder = demo_project()
+    project = load_project(folder)
+    output = Path(args.output)
+    settings = BounceSettings(output, bit_depth="24")
+    _bounce_with_progress(project, folder, settings)
+    print(f"Rendered the demo song '{project.name}' ({len(project.tracks)} tracks, "
+          f"sections: {', '.join(m.name for m in project.markers)}) to {output}\n")
+    _print_analysis(analyze_file(output))
+    return 0
+
+
+# --- parser ----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="daw",
+        description="MiniDAW: record, edit, mix and master songs. With no command, shows this "
+        "help; the subcommands work without a screen or sound card.",
+    )
+    parser.add_argument("--version", action="version", version=f"MiniDAW {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    render = sub.add_parser("render", help="render (bounce) a project to a WAV file")
+    render.add_argument("project", help="the project folder (Name.minidaw)")
+    render.add_argument("-o", "--output", required=True, help="the WAV file to write")
+    render.add_argument("--bit-depth", choices=sorted(BIT_DEPTHS), default="24",
+                        help="16 (TPDF-dithered), 24, or 32f (32-bit float); default 24")
+    render.add_argument("--rate", type=int, help="sample rate of the file (default: project's)")
+    render.add_argument("--start", type=float, help="start of the range, in seconds")
+    render.add_argument("--end", type=float, help="end of the range, in seconds")
+    render.add_argument("--marker", help="render from this marker to the next one")
+    render.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    render.set_defaults(run=cmd_render)
+
+    analyze = sub.add_parser("analyze", help="measure an audio file's levels")
+    analyze.add_argument("file")
+    analyze.add_argument("--json", action="store_true", help="print JSON for scripts")
+    analyze.set_defaults(run=cmd_analyze)
+
+    new = sub.add_parser("new", help="make a new, empty project folder")
+    new.add_argument("path", help="where to make it (Name.minidaw)")
+    new.add_argument("--rate", type=int, default=48000, help="sample rate (default 48000)")
+    new.add_argument("--tempo", type=float, default=120.0, help="tempo in BPM (default 120)")
+    new.add_argument("--time-signature", default="4/4", help="such as 4/4 or 6/8")
+    new.set_defaults(run=cmd_new)
+
+    imp = sub.add_parser("import", help="import audio files into a project as clips")
+    imp.add_argument("project")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--track", help="put every file on this track (made if missing), one "
+                     "after another; default: a new track per file")
+    imp.add_argument("--at", type=float, default=0.0, help="where to place, in seconds")
+    imp.set_defaults(run=cmd_import)
+
+    demo = sub.add_parser("demo", help="render the bundled demo song and print its analysis")
+    demo.add_argument("-o", "--output", default="minidaw-demo.wav",
+                      help="the WAV file to write (default minidaw-demo.wav)")
+    demo.set_defaults(run=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return args.run(args)
+    except (UserError, ProjectFileError, MediaError, BounceError, EditError) as error:
+        print(f"daw: error: {error}", file=sys.stderr)
+    except FileNotFoundError as error:
+        print(f"daw: error: {error.filename}: no such file or folder", file=sys.stderr)
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"daw: error: {where}{error.strerror or error}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("daw: interrupted", file=sys.stderr)
+        return 130
+    return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+

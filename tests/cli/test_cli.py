@@ -1,0 +1,164 @@
+"""The `daw` command, headless: make a project, import, render, analyze; and clear errors."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from daw.cli import main
+from daw.model.store import load_project
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def sine(path: Path, rate: int, seconds: float, freq: float, amp: float = 0.5,
+         channels: int = 1, dc: float = 0.0) -> np.ndarray:
+    t = np.arange(round(rate * seconds)) / rate
+    data = np.repeat((amp * np.sin(2 * np.pi * freq * t) + dc)[:, None], channels, axis=1)
+    sf.write(path, data, rate, subtype="FLOAT")
+    return data
+
+
+@pytest.fixture
+def project(tmp_path: Path, capsys) -> Path:
+    code, out, _ = run(capsys, "new", str(tmp_path / "Song"), "--tempo", "90")
+    assert code == 0
+    folder = Path(out.strip())
+    assert folder == tmp_path / "Song.minidaw"
+    return folder
+
+
+def test_new_import_render_analyze(project: Path, tmp_path: Path, capsys) -> None:
+    sine(tmp_path / "vox.wav", 44100, 1.0, 440)
+    sine(tmp_path / "gtr.wav", 48000, 0.5, 220, channels=2)
+    code, _, err = run(capsys, "import", str(project), str(tmp_path / "vox.wav"),
+                       str(tmp_path / "gtr.wav"), "--at", "0.25")
+    assert code == 0, err
+    song = load_project(project)
+    assert [t.name for t in song.tracks] == ["vox", "gtr"]
+    assert song.tempo_bpm == 90
+    assert all(t.clips[0].start_frame == 12000 for t in song.tracks)
+
+    out = tmp_path / "mix.wav"
+    code, _, err = run(capsys, "render", str(project), "-o", str(out), "--bit-depth", "32f")
+    assert code == 0, err
+    assert "render" in err  # the progress bar went to stderr
+    mix, rate = sf.read(out, always_2d=True)
+    assert rate == 48000
+    vox, _ = sf.read(project / song.media[0].path, always_2d=True)  # resampled on import
+    gtr, _ = sf.read(project / song.media[1].path, always_2d=True)
+    expected = np.zeros((12000 + len(vox), 2))
+    expected[12000:] += vox * math.cos(math.pi / 4)
+    expected[12000:12000 + len(gtr)] += gtr
+    assert np.abs(mix - expected).max() < 1e-6
+
+    code, text, _ = run(capsys, "analyze", str(out))
+    assert code == 0
+    assert "sample rate: 48000 Hz" in text and "channels:    2" in text
+    code, text, _ = run(capsys, "analyze", str(out), "--json")
+    report = json.loads(text)
+    assert report["frames"] == len(expected)
+    assert report["levels"]["peak_dbfs"][0] == pytest.approx(
+        20 * math.log10(np.abs(expected[:, 0]).max()), abs=1e-4)
+
+
+def test_import_onto_one_track_one_after_another(project: Path, tmp_path: Path, capsys) -> None:
+    sine(tmp_path / "a.wav", 48000, 0.5, 300)
+    sine(tmp_path / "b.wav", 48000, 0.25, 600)
+    code, _, err = run(capsys, "import", str(project), str(tmp_path / "a.wav"),
+                       str(tmp_path / "b.wav"), "--track", "Takes", "--at", "1")
+    assert code == 0, err
+    (track,) = load_project(project).tracks
+    assert track.name == "Takes"
+    assert [(c.start_frame, c.length_frames) for c in track.clips] == [(48000, 24000),
+                                                                       (72000, 12000)]
+
+
+def test_analyze_measures_a_known_signal(tmp_path: Path, capsys) -> None:
+    sine(tmp_path / "s.wav", 48000, 2.0, 1000, amp=0.5, dc=0.1)
+    code, text, _ = run(capsys, "analyze", str(tmp_path / "s.wav"), "--json")
+    assert code == 0
+    report = json.loads(text)
+    levels = report["levels"]
+    assert report["duration_seconds"] == 2.0
+    assert levels["peak_dbfs"][0] == pytest.approx(20 * math.log10(0.6), abs=1e-3)
+    rms = math.sqrt(0.5**2 / 2 + 0.1**2)
+    assert levels["rms_dbfs"][0] == pytest.approx(20 * math.log10(rms), abs=1e-3)
+    assert levels["dc_offset"][0] == pytest.approx(0.1, abs=1e-6)
+
+
+def test_render_ranges_bit_depth_and_rate(project: Path, tmp_path: Path, capsys) -> None:
+    sine(tmp_path / "a.wav", 48000, 2.0, 500)
+    run(capsys, "import", str(project), str(tmp_path / "a.wav"))
+    out = tmp_path / "part.wav"
+    code, _, err = run(capsys, "render", str(project), "-o", str(out), "--start", "0.5",
+                       "--end", "1.5", "--bit-depth", "16", "--rate", "96000", "-q")
+    assert code == 0, err
+    info = sf.info(out)
+    assert (info.samplerate, info.subtype, info.channels) == (96000, "PCM_16", 2)
+    assert abs(info.frames - 96000) <= 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["render", "{missing}", "-o", "{tmp}/x.wav"], "no such project"),
+        (["render", "{project}", "-o", "{tmp}/x.wav"], "nothing to render"),
+        (["render", "{project}", "-o", "{tmp}/x.wav", "--marker", "Chorus"], "no marker"),
+        (["render", "{project}", "-o", "{tmp}/x.wav", "--marker", "A", "--start", "1"],
+         "either --marker"),
+        (["analyze", "{tmp}/nothing.wav"], "nothing.wav: file not found"),
+        (["analyze", "{tmp}/notes.txt"], "notes.txt: not an audio file"),
+        (["import", "{project}", "{tmp}/notes.txt"], "notes.txt"),
+        (["new", "{project}"], "already there"),
+        (["new", "{tmp}/Odd", "--time-signature", "four"], "time signature"),
+        (["new", "{tmp}/Odd", "--tempo", "1000"], "tempo"),
+    ],
+)
+def test_user_errors_are_one_clear_line(project: Path, tmp_path: Path, capsys, argv,
+                                        message: str) -> None:
+    (tmp_path / "notes.txt").write_text("not audio")
+    before = sorted(p.name for p in (project / "audio").iterdir())
+    subs = {"missing": str(tmp_path / "Missing.minidaw"), "tmp": str(tmp_path),
+            "project": str(project)}
+    code, _, err = run(capsys, *(a.format(**subs) for a in argv))
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("daw: error: ")
+    assert message in lines[0]
+    assert "Traceback" not in err
+    assert sorted(p.name for p in (project / "audio").iterdir()) == before
+
+
+def test_damaged_project_and_missing_media(project: Path, tmp_path: Path, capsys) -> None:
+    sine(tmp_path / "a.wav", 48000, 0.5, 500)
+    run(capsys, "import", str(project), str(tmp_path / "a.wav"))
+    (project / "audio" / "a.wav").unlink()
+    code, _, err = run(capsys, "render", str(project), "-o", str(tmp_path / "x.wav"))
+    assert code == 1 and "audio/a.wav" in err and "missing" in err
+    text = (project / "project.json").read_text().replace('"gain_db": 0.0', '"gain_db": "x"', 1)
+    (project / "project.json").write_text(text)
+    code, _, err = run(capsys, "render", str(project), "-o", str(tmp_path / "x.wav"))
+    assert code == 1 and "project.json" in err and "gain_db" in err
+    assert (project / "project.json").read_text() == text
+
+
+def test_the_console_entry_runs_as_a_program(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "daw", "--help"], capture_output=True,
+                            text=True, check=True)
+    for command in ("render", "analyze", "new", "import", "demo"):
+        assert command in result.stdout
+    bad = subprocess.run([sys.executable, "-m", "daw", "render", str(tmp_path / "No.minidaw"),
+                          "-o", str(tmp_path / "x.wav")], capture_output=True, text=True)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
