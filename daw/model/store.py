@@ -57,6 +57,7 @@ def save_project(folder: str | os.PathLike[str], project: Project) -> Path:
     text = json.dumps(project_to_dict(project), indent=2, ensure_ascii=False) + "\n"
     fd, temp_name = tempfile.mkstemp(prefix=".project-", suffix=".tmp", dir=folder)
     try:
+        os.fchmod(fd, target.stat().st_mode & 0o777 if target.exists() else 0o644)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()

@@ -162,3 +162,14 @@ def test_the_console_entry_runs_as_a_program(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "daw", "render", str(tmp_path / "No.minidaw"),
                           "-o", str(tmp_path / "x.wav")], capture_output=True, text=True)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
+
+
+def test_demo_renders_the_bundled_song_and_prints_its_analysis(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "demo.wav"
+    code, text, err = run(capsys, "demo", "-o", str(out))
+    assert code == 0, err
+    assert "5 tracks" in text and "Intro, Verse, Chorus, Outro" in text
+    info = sf.info(out)
+    assert info.frames == 32 * 48000 and info.subtype == "PCM_24"
+    peak = float(text.split("peak:")[1].split("dBFS")[0])
+    assert -12.0 < peak < -1.0  # audible, and not clipping

@@ -85,7 +85,7 @@ def test_ranges_and_marker_ranges(song: Song, tmp_path: Path) -> None:
     song.project = ops.add_marker(song.project, "Chorus", 30000)
     assert marker_range(song.project, "verse") == (1000, 30000)
     assert marker_range(song.project, "Chorus") == (30000, RATE)
-    with pytest.raises(BounceError, match="no marker called 'Bridge'.*Verse, Chorus"):
+    with pytest.raises(BounceError, match=r"no marker called 'Bridge'.*Verse, Chorus"):
         marker_range(song.project, "Bridge")
     out = bounce(song.project, song.folder,
                  BounceSettings(tmp_path / "v.wav", 1000, 30000, bit_depth="32f"))
