@@ -182,6 +182,10 @@ def set_track_record_armed(project: Project, track_id: str, armed: bool) -> Proj
     return _replace_track(project, _update_track(project, track_id, record_armed=bool(armed)))
 
 
+def set_track_monitor(project: Project, track_id: str, monitor: bool) -> Project:
+    return _replace_track(project, _update_track(project, track_id, monitor=bool(monitor)))
+
+
 def set_track_inputs(project: Project, track_id: str, channels: tuple[int, ...]) -> Project:
     track = _update_track(project, track_id, input_channels=tuple(channels))
     validate.check_track(project, track)
@@ -287,6 +291,39 @@ def split_clip(
         )
     )
     return _with_clip(project, track, clip, [left, right])
+
+
+def add_recorded_clip(
+    project: Project,
+    track_id: str,
+    media: MediaRef,
+    start_frame: int,
+    source_offset_frames: int,
+    length_frames: int,
+    *,
+    clip_id: str | None = None,
+) -> Project:
+    """Add a new recording and clear the track under it, as a take recorded over old clips
+    replaces them there. Nothing is lost: the old audio stays in its files, and undo brings
+    the old clips back."""
+    end = start_frame + length_frames
+    project = add_media(project, media)
+    track = project.tracks[_track_index(project, track_id)]
+    for old in track.clips:
+        if old.end_frame <= start_frame or old.start_frame >= end:
+            continue
+        if old.start_frame < start_frame and old.end_frame > end:
+            project = split_clip(project, old.id, end)
+            project = trim_clip_end(project, old.id, start_frame)
+        elif old.start_frame < start_frame:
+            project = trim_clip_end(project, old.id, start_frame)
+        elif old.end_frame > end:
+            project = trim_clip_start(project, old.id, end)
+        else:
+            project = delete_clip(project, old.id)
+    project = add_clip(project, track_id, media.id, start_frame, length_frames=length_frames,
+                       source_offset_frames=source_offset_frames, clip_id=clip_id)
+    return project
 
 
 def delete_clip(project: Project, clip_id: str) -> Project:

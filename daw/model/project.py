@@ -100,6 +100,8 @@ class Track:
     mute: bool = False
     solo: bool = False
     record_armed: bool = False
+    monitor: bool = False
+    """Software input monitoring: the input is heard live through the track's chain."""
     input_channels: tuple[int, ...] = (0,)
     """Zero-based input channels recorded into this track: one for mono, two for stereo."""
     effects: tuple[EffectSettings, ...] = ()

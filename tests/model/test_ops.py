@@ -166,3 +166,19 @@ def test_invalid_edits_are_refused_and_change_nothing(song: Project, edit, messa
     with pytest.raises(EditError, match=message):
         edit(song)
     assert song == before
+
+
+def test_recorded_clip_clears_the_track_under_it(song: Project) -> None:
+    take = MediaRef("m-take", "audio/take.wav", 1, 20000, "take.wav")
+    # c-gtr spans 1000..97000: the take at 11000..31000 splits it around the take
+    p = ops.add_recorded_clip(song, "t-gtr", take, 11000, 500, 19500, clip_id="c-take")
+    spans = [(c.id, c.start_frame, c.end_frame) for c in p.track("t-gtr").clips]
+    assert spans[0] == ("c-gtr", 1000, 11000)
+    assert spans[1] == ("c-take", 11000, 30500)
+    assert spans[2][1:] == (30500, 97000)
+    right = p.track("t-gtr").clips[2]
+    assert right.source_offset_frames == 30500 - 1000  # the old audio stays where it was
+    assert p.find_clip("c-take")[1].source_offset_frames == 500
+    p2 = ops.add_recorded_clip(p, "t-gtr", MediaRef("m-t2", "audio/t2.wav", 1, 200000), 0, 0,
+                               200000, clip_id="c-all")
+    assert [c.id for c in p2.track("t-gtr").clips] == ["c-all"]

@@ -1,0 +1,205 @@
+"""Recording takes: a disk thread writes every armed input to its own file while it records.
+
+Each take has a small journal beside it (``audio/<take>.take.json``) saying which track it is
+for and where on the timeline its first frame belongs, written before the first frame is. If
+MiniDAW dies, `daw.engine.recovery` finds the take through its journal and offers it back.
+
+Threads: the engine thread calls `push`; the disk thread writes and syncs; the thread that
+started the take calls `finish`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from daw.media import import_audio
+from daw.media.takefile import TakeWriter
+from daw.model.project import MediaRef, new_id
+
+SYNC_SECONDS = 0.25
+"""How often the disk thread makes the takes crash-safe; a crash loses at most this much more
+than what the device had not yet delivered."""
+JOURNAL_SUFFIX = ".take.json"
+
+
+@dataclass(frozen=True)
+class TakeSpec:
+    """An armed track: where its take goes and which device inputs feed it (zero-based)."""
+
+    track_id: str
+    track_name: str
+    input_channels: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Take:
+    """A finished take, ready to become a clip: `media` plays from `source_offset_frames` at
+    `start_frame` for `length_frames`."""
+
+    track_id: str
+    media: MediaRef
+    start_frame: int
+    source_offset_frames: int
+    length_frames: int
+
+
+def _safe_name(text: str) -> str:
+    cleaned = re.sub(r"[^\w .-]+", "_", text).strip(" .") or "Track"
+    return cleaned[:60]
+
+
+def write_journal(path: Path, data: dict[str, object]) -> None:
+    """Replace a take's journal atomically."""
+    temp = path.with_name(path.name + ".tmp")
+    with open(temp, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)
+
+
+class TakeRecorder:
+    """Writes the armed inputs of one recording pass to take files."""
+
+    def __init__(self, project_dir: Path, specs: list[TakeSpec], device_rate: int,
+                 project_rate: int, record_from_frame: int) -> None:
+        self.project_dir = Path(project_dir)
+        self.device_rate = device_rate
+        self.project_rate = project_rate
+        self.record_from_frame = record_from_frame
+        self.error: str | None = None
+        self.origin_frame: int | None = None
+        audio = self.project_dir / "audio"
+        audio.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        self._takes: list[tuple[TakeSpec, TakeWriter, Path]] = []
+        try:
+            for spec in specs:
+                path = self._free_path(audio, f"{_safe_name(spec.track_name)} {stamp}")
+                journal = path.with_name(path.name + JOURNAL_SUFFIX)
+                self._takes.append((spec, TakeWriter(path, len(spec.input_channels),
+                                                     device_rate), journal))
+                write_journal(journal, self._journal_data(spec, path))
+        except OSError as error:
+            self._abandon()
+            raise OSError(error.errno, f"cannot start recording in {audio} "
+                          f"({error.strerror})") from error
+        self._queue: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._disk_loop, name="minidaw-disk",
+                                        daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _free_path(folder: Path, stem: str) -> Path:
+        path = folder / f"{stem}.wav"
+        counter = 1
+        while path.exists():
+            counter += 1
+            path = folder / f"{stem}-{counter}.wav"
+        return path
+
+    def _journal_data(self, spec: TakeSpec, path: Path) -> dict[str, object]:
+        return {
+            "version": 1,
+            "track_id": spec.track_id,
+            "track_name": spec.track_name,
+            "file": path.name,
+            "channels": len(spec.input_channels),
+            "device_rate": self.device_rate,
+            "project_rate": self.project_rate,
+            "record_from_frame": self.record_from_frame,
+            "origin_frame": self.origin_frame,
+        }
+
+    def set_origin(self, origin_frame: int) -> None:
+        """Where the take's first frame belongs on the timeline, in project frames."""
+        self.origin_frame = origin_frame
+        for spec, writer, journal in self._takes:
+            try:
+                write_journal(journal, self._journal_data(spec, writer.path))
+            except OSError as error:
+                self.error = f"cannot write {journal.name} ({error.strerror})"
+
+    def push(self, block: np.ndarray) -> None:
+        """Hand a block of device input (frames, device channels) to the disk thread.
+
+        The block must not be changed afterwards (pass a copy)."""
+        self._queue.put(block)
+
+    # --- disk thread ----------------------------------------------------------------------
+
+    def _disk_loop(self) -> None:
+        last_sync = time.monotonic()
+        while True:
+            block = self._queue.get()
+            if block is None:
+                break
+            if self.error is not None:
+                continue  # keep draining; what was written stays
+            try:
+                for spec, writer, _ in self._takes:
+                    writer.write(block[:, list(spec.input_channels)])
+                now = time.monotonic()
+                if now - last_sync >= SYNC_SECONDS:
+                    for _, writer, _ in self._takes:
+                        writer.sync()
+                    last_sync = now
+            except OSError as error:
+                self.error = (f"recording stopped: cannot write to {writer.path.parent} "
+                              f"({error.strerror or error}); what was recorded is kept")
+        for _, writer, _ in self._takes:
+            try:
+                writer.close()
+            except OSError as error:
+                self.error = self.error or f"cannot finish {writer.path.name} ({error.strerror})"
+
+    # --- finishing ------------------------------------------------------------------------
+
+    def finish(self) -> list[Take]:
+        """Stop the disk thread, close the files and describe each take as a clip to be."""
+        self._queue.put(None)
+        self._thread.join()
+        origin = self.record_from_frame if self.origin_frame is None else self.origin_frame
+        takes = []
+        for spec, writer, journal in self._takes:
+            if writer.frames == 0:
+                writer.path.unlink(missing_ok=True)
+                journal.unlink(missing_ok=True)
+                continue
+            ref = self._media_for(spec, writer, journal)
+            offset = max(0, self.record_from_frame - origin)
+            length = ref.length_frames - offset
+            if length <= 0:
+                continue
+            takes.append(Take(spec.track_id, ref, origin + offset, offset, length))
+        return takes
+
+    def _media_for(self, spec: TakeSpec, writer: TakeWriter, journal: Path) -> MediaRef:
+        """The take as project media; converted to the project's rate if the device differs
+        (the journal then names the converted file, and the device-rate file goes)."""
+        if self.device_rate == self.project_rate:
+            return MediaRef(new_id("media"), f"audio/{writer.path.name}", writer.channels,
+                            writer.frames, writer.path.name)
+        ref = import_audio(writer.path, self.project_dir, self.project_rate)
+        converted = self.project_dir / ref.path
+        data = self._journal_data(spec, converted)
+        data["device_rate"] = self.project_rate
+        write_journal(converted.with_name(converted.name + JOURNAL_SUFFIX), data)
+        journal.unlink(missing_ok=True)
+        writer.path.unlink(missing_ok=True)
+        return ref
+
+    def _abandon(self) -> None:
+        for _, writer, journal in self._takes:
+            writer.close()
+            writer.path.unlink(missing_ok=True)
+            journal.unlink(missing_ok=True)
