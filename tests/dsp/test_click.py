@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from daw.dsp.click import Metronome
@@ -18,7 +20,7 @@ def onsets(signal: np.ndarray) -> list[int]:
     """First frame of each click: where sound starts after a long silence (the click's first
     sample is sin(0) = 0, so its onset is the frame before its first non-zero one)."""
     sounding = np.flatnonzero(np.abs(signal[:, 0]) > 0)
-    starts = [int(sounding[0])] + [int(b) for a, b in zip(sounding, sounding[1:], strict=False)
+    starts = [int(sounding[0])] + [int(b) for a, b in itertools.pairwise(sounding)
                                    if b - a > 2000]
     return [s - 1 for s in starts]
 

@@ -1,4 +1,4 @@
-"""Render-ahead without a device: what the feeder writes is the offline render, looping seamlessly."""
+"""Render-ahead without a device: the feeder writes the offline render, looping seamlessly."""
 
 from __future__ import annotations
 

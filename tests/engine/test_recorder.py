@@ -10,8 +10,7 @@ import soundfile as sf
 
 from daw.engine.recorder import TakeRecorder, TakeSpec
 from daw.engine.recovery import find_orphan_takes, forget_used_journals, recover_takes
-from daw.model import MediaRef, Project
-from daw.model import ops
+from daw.model import MediaRef, Project, ops
 from daw.model.store import load_project, save_project
 
 

@@ -89,5 +89,5 @@ def test_repair_drops_a_torn_last_frame_and_refuses_other_files(tmp_path: Path) 
         handle.write(b"\x00\x01\x02")  # half a frame
     assert repair_take(tmp_path / "t.wav") == 100
     sf.write(tmp_path / "other.wav", noise(100, 1), 48000, subtype="PCM_16")
-    with pytest.raises(MediaError, match="other.wav: not a MiniDAW take"):
+    with pytest.raises(MediaError, match=r"other\.wav: not a MiniDAW take"):
         repair_take(tmp_path / "other.wav")
