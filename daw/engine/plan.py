@@ -10,6 +10,7 @@ render runs (effect state lives in the renderer, by effect id).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -59,6 +60,15 @@ class RenderPlan:
     master_gain: np.float32
     master_effects: tuple[EffectSettings, ...]
     media_ids: frozenset[str]
+
+
+@lru_cache(maxsize=512)
+def _curve(direction: str, shape: str, length: int) -> np.ndarray:
+    """Fade tables shared between clips and plans (a re-compile after an edit reuses them)."""
+    make = fade_in_curve if direction == "in" else fade_out_curve
+    curve = make(shape, length)
+    curve.setflags(write=False)
+    return curve
 
 
 def audible_tracks(project: Project) -> list[Track]:
@@ -113,10 +123,10 @@ def _compile_track(project: Project, track: Track) -> TrackPlan:
                 end_frame=clip.end_frame,
                 source_offset_frames=clip.source_offset_frames,
                 gain=np.float32(db_to_gain(clip.gain_db)),
-                fade_in=fade_in_curve(fade_in.shape, min(fade_in.length_frames,
-                                                         clip.length_frames)),
-                fade_out=fade_out_curve(fade_out.shape, min(fade_out.length_frames,
-                                                            clip.length_frames)),
+                fade_in=_curve("in", fade_in.shape, min(fade_in.length_frames,
+                                                        clip.length_frames)),
+                fade_out=_curve("out", fade_out.shape, min(fade_out.length_frames,
+                                                           clip.length_frames)),
             )
         )
     pan = mono_pan_gains(track.pan) if channels == 1 else stereo_balance_gains(track.pan)

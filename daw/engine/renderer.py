@@ -35,6 +35,7 @@ class Renderer:
         self._read = {ch: np.zeros((max_block, ch), dtype=np.float32) for ch in (1, 2)}
         self._track = {ch: np.zeros((max_block, ch), dtype=np.float32) for ch in (1, 2)}
         self._scaled = np.zeros((max_block, 2), dtype=np.float32)
+        self._tiled_gains: dict[str, np.ndarray] = {}
         self._processors: dict[str, Processor] = {}
         self._build_processors(plan)
 
@@ -90,7 +91,7 @@ class Renderer:
             if buf is None:
                 continue
             scaled = self._scaled[:n]
-            np.multiply(buf, track.output_gains, out=scaled)
+            self._apply_output_gains(track, buf, scaled)
             if master_written:
                 out += scaled
             else:
@@ -103,6 +104,27 @@ class Renderer:
         for effect in plan.master_effects:
             self._processors[effect.id].process(out)
         out += np.float32(0.0)
+
+    def _apply_output_gains(self, track: TrackPlan, buf: np.ndarray, out: np.ndarray) -> None:
+        """out = the track scaled by its fader and pan gains, as (frames, 2).
+
+        numpy is slow at broadcasting a (2,) gain over (n, 2) frames (its inner loop is two
+        elements long), so stereo multiplies flat by the gains tiled once per track, and mono
+        fills each output column. The products are the same either way.
+        """
+        n = buf.shape[0]
+        if track.channels == 2:
+            tiled = self._tiled_gains.get(track.track_id)
+            if tiled is None or tiled[0] != track.output_gains[0] or (
+                tiled[1] != track.output_gains[1]
+            ):
+                tiled = np.tile(track.output_gains, self.max_block)
+                self._tiled_gains[track.track_id] = tiled
+            np.multiply(buf.reshape(-1), tiled[:2 * n], out=out.reshape(-1))
+        else:
+            mono = buf[:, 0]
+            np.multiply(mono, track.output_gains[0], out=out[:, 0])
+            np.multiply(mono, track.output_gains[1], out=out[:, 1])
 
     def _mix_track(self, track: TrackPlan, start: int, n: int) -> np.ndarray | None:
         """Sum the track's clips for frames [start, start + n); None when it has nothing."""
@@ -145,11 +167,13 @@ class Renderer:
         fade_in = clip.fade_in
         if rel < len(fade_in):
             m = min(k, len(fade_in) - rel)
-            dest[:m] *= fade_in[rel:rel + m, None]
+            for channel in range(dest.shape[1]):  # per column: broadcasting is slow here too
+                dest[:m, channel] *= fade_in[rel:rel + m]
         fade_out = clip.fade_out
         out_start = (clip.end_frame - clip.start_frame) - len(fade_out)
         if len(fade_out) and rel + k > out_start:
             j = max(rel, out_start)
-            dest[j - rel:] *= fade_out[j - out_start:rel + k - out_start, None]
+            for channel in range(dest.shape[1]):
+                dest[j - rel:, channel] *= fade_out[j - out_start:rel + k - out_start]
         if clip.gain != 1.0:
             dest *= clip.gain
