@@ -163,6 +163,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_devices(args: argparse.Namespace) -> int:
+    from daw.engine.devices import devices_report  # loads PortAudio only when asked
+
+    print(devices_report())
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     folder = demo_project()
     project = load_project(folder)
@@ -218,6 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "after another; default: a new track per file")
     imp.add_argument("--at", type=float, default=0.0, help="where to place, in seconds")
     imp.set_defaults(run=cmd_import)
+
+    devices = sub.add_parser("devices", help="list the audio devices (* marks the defaults)")
+    devices.set_defaults(run=cmd_devices)
 
     demo = sub.add_parser("demo", help="render the bundled demo song and print its analysis")
     demo.add_argument("-o", "--output", default="minidaw-demo.wav",

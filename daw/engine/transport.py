@@ -1,0 +1,535 @@
+"""The realtime engine: transport, playback, recording and monitoring on the sound card.
+
+One engine thread does all the Python work of playing and recording: it renders ahead into
+the output ring, drains the input ring into the takes and the monitor path, and applies the
+person's commands between chunks. The UI (or a test) calls the public methods from its own
+thread; they post commands to the engine thread and, where there is an answer, wait for it.
+The UI reads `state`, a frozen snapshot replaced whole by the engine thread, with a timer.
+The audio callback itself is rtmixer's C code (see `daw.engine.audio_io`).
+"""
+
+from __future__ import annotations
+
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from daw.dsp.click import Metronome
+from daw.engine.audio_io import AudioDeviceError, AudioIO, StreamInfo
+from daw.engine.calibration import CalibrationError, measure_round_trip
+from daw.engine.monitor import Monitor
+from daw.engine.plan import compile_plan
+from daw.engine.playback import PlaybackFeeder
+from daw.engine.recorder import Take, TakeRecorder, TakeSpec
+from daw.engine.renderer import Renderer
+from daw.media import MediaPool
+from daw.model.project import Project
+
+SWITCH_INTERVAL = 0.001
+"""The GIL switch interval while the engine runs: with the default 5 ms, a busy UI thread
+starves the render thread (measured; see the architecture guide)."""
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    render_chunk_frames: int = 4096
+    ahead_frames: int = 12288
+    """How far the render thread keeps ahead of the device (≈ 250 ms at 48 kHz)."""
+    start_delay_seconds: float = 0.05
+    """Playback and recording start this long after the command, on the stream's clock, so
+    both begin on the same frame."""
+    click_level_db: float = -6.0
+    count_in_bars: int = 0
+    click_during_playback: bool = False
+    latency_offset_frames: int = 0
+    """The measured round trip minus the one the device reports (from calibration)."""
+
+
+@dataclass(frozen=True)
+class EngineState:
+    """What the UI shows; replaced whole by the engine thread, so reading it needs no lock."""
+
+    device: StreamInfo | None = None
+    message: str = "No audio device open"
+    playing: bool = False
+    recording: bool = False
+    position_frame: int = 0
+    """The timeline frame being heard now (or where playback will start)."""
+    underruns: int = 0
+    ahead_frames: int = 0
+    loop: tuple[int, int] | None = None
+    input_peaks: tuple[float, ...] = ()
+    """Peak level of each device input over the last moments, full scale 1.0."""
+    dsp_load: float = 0.0
+    """Render time over audio time for the latest chunks (1.0 means no time to spare)."""
+    error: str | None = None
+
+
+class EngineError(Exception):
+    """A command the engine cannot carry out, with the reason for the person."""
+
+
+class Engine:
+    """Plays and records a project. Create it, `start()` it, `open_device(...)`, then use the
+    transport. `shutdown()` stops the thread and closes the device."""
+
+    def __init__(self, project: Project, project_dir: Path,
+                 config: EngineConfig | None = None) -> None:
+        self.config = config or EngineConfig()
+        self._project = project
+        self._project_dir = Path(project_dir)
+        self._commands: queue.SimpleQueue[tuple[Callable[..., object], tuple, Future]] = (
+            queue.SimpleQueue())
+        self.state = EngineState()
+        self._thread: threading.Thread | None = None
+        self._quit = False
+        # Engine-thread state below: touched by the engine thread only.
+        self._io: AudioIO | None = None
+        self._pool: MediaPool | None = None
+        self._feeder: PlaybackFeeder | None = None
+        self._monitor: Monitor | None = None
+        self._playing = False
+        self._play_started_from = 0
+        self._position = 0
+        self._loop: tuple[int, int] | None = None
+        self._loop_on = False
+        self._metronome_on = False
+        self._recorder: TakeRecorder | None = None
+        self._record_play_from = 0
+        self._count_in_until: int | None = None
+        self._input_block = np.zeros((0, 0), dtype=np.float32)
+        self._peaks = np.zeros(0)
+        self._error: str | None = None
+        self._underruns = 0
+        self._dsp_load = 0.0
+
+    # --- life cycle (any thread) ----------------------------------------------------------
+
+    def start(self) -> None:
+        sys.setswitchinterval(SWITCH_INTERVAL)
+        self._thread = threading.Thread(target=self._run, name="minidaw-engine", daemon=True)
+        self._thread.start()
+
+    def shutdown(self) -> None:
+        if self._thread is None:
+            return
+        self._call(self._do_shutdown)
+        self._thread.join(timeout=5)
+        self._thread = None
+
+    def _call(self, function: Callable[..., object], *args: object,
+              timeout: float = 10.0) -> object:
+        """Run `function(*args)` on the engine thread and return its result (or raise)."""
+        if self._thread is None or not self._thread.is_alive():
+            raise EngineError("the engine is not running")
+        future: Future = Future()
+        self._commands.put((function, args, future))
+        return future.result(timeout=timeout)
+
+    # --- public commands (any thread) -------------------------------------------------------
+
+    def open_device(self, output: int | str | None = None, input: int | str | None = None,
+                    block_size: int = 1024, input_channels: int | None = None) -> StreamInfo:
+        """Open the sound card (None: the defaults). Raises EngineError with the reason."""
+        return self._call(self._do_open, output, input, block_size, input_channels)
+
+    def close_device(self) -> None:
+        self._call(self._do_close)
+
+    def set_project(self, project: Project) -> None:
+        """Play the edited project from the next chunk on; effect state carries over."""
+        self._call(self._do_set_project, project)
+
+    def play(self) -> None:
+        self._call(self._do_play)
+
+    def pause(self) -> None:
+        """Stop where we are; play goes on from here."""
+        self._call(self._do_pause)
+
+    def stop(self) -> list[Take]:
+        """Stop playing (and recording); the playhead goes back to where play started.
+
+        Returns the takes recorded, if any, to be added to the project by the caller."""
+        return self._call(self._do_stop, timeout=30.0)
+
+    def locate(self, frame: int) -> None:
+        """Move the playhead; while playing, playback goes on from there."""
+        self._call(self._do_locate, int(frame))
+
+    def set_loop(self, start: int, end: int, enabled: bool = True) -> None:
+        if end <= start:
+            raise EngineError("a loop needs its end after its start")
+        self._call(self._do_set_loop, (int(start), int(end)), enabled)
+
+    def set_metronome(self, enabled: bool) -> None:
+        self._call(self._do_set_metronome, enabled)
+
+    def record(self) -> None:
+        """Record every armed track from the playhead (after the count-in, if set)."""
+        self._call(self._do_record, timeout=30.0)
+
+    def calibrate(self) -> int:
+        """Measure the extra round-trip latency through a loopback (an output wired to an
+        input), in frames, and use it for recording from now on. Save it in the settings."""
+        return self._call(self._do_calibrate, timeout=60.0)
+
+    def set_config(self, config: EngineConfig) -> None:
+        self._call(self._do_set_config, config)
+
+    # --- engine thread ----------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while not self._quit:
+            busy = self._playing or self._recorder is not None or self._monitor_active()
+            try:
+                command = self._commands.get(timeout=0.002 if busy else 0.02)
+            except queue.Empty:
+                command = None
+            while command is not None:
+                function, args, future = command
+                try:
+                    result = function(*args)
+                except BaseException as error:  # handed to the caller's thread
+                    self._publish()
+                    future.set_exception(error)
+                else:
+                    self._publish()  # the caller sees the state its command made
+                    future.set_result(result)
+                try:
+                    command = self._commands.get_nowait()
+                except queue.Empty:
+                    command = None
+            if self._quit:
+                break
+            try:
+                self._tick()
+            except Exception as error:
+                self._error = f"playback stopped: {error}"
+                self._halt_playback()
+            self._publish()
+
+    def _tick(self) -> None:
+        io = self._io
+        if io is None:
+            return
+        if self._playing and self._feeder is not None:
+            if io.watch(io.play):
+                self._underruns += 1
+            ring = io.play.ring
+            started = time.perf_counter()
+            written = self._feeder.fill(ring.write, ring.write_available, ring.read_available,
+                                        self.config.ahead_frames)
+            if written:
+                spent = time.perf_counter() - started
+                self._dsp_load = spent / (written / io.info.rate)
+        if io.input is not None:
+            self._drain_input(io)
+        io.poll_underflows()
+
+    def _drain_input(self, io: AudioIO) -> None:
+        if io.watch(io.input):
+            self._underruns += 1
+        while True:
+            got = io.read_into(io.input, self._input_block)
+            if got == 0:
+                break
+            block = self._input_block[:got]
+            np.maximum(self._peaks * 0.9, np.abs(block).max(axis=0), out=self._peaks)
+            if self._recorder is not None:
+                self._recorder.push(block.copy())
+                if self._recorder.error is not None:
+                    self._error = self._recorder.error
+            if self._monitor is not None:
+                self._monitor.process(block)
+            if got < len(self._input_block):
+                break
+        recorder = self._recorder
+        if recorder is not None and recorder.origin_frame is None:
+            self._try_set_origin(io, recorder)
+
+    def _try_set_origin(self, io: AudioIO, recorder: TakeRecorder) -> None:
+        """Once both rings have started, work out where input frame 0 belongs."""
+        played = io.started_at(io.play)
+        recorded = io.started_at(io.input)
+        if played is None or recorded is None:
+            return
+        device_offset = round((recorded - played) * io.info.rate) - (
+            self.config.latency_offset_frames)
+        ratio = self._project.sample_rate / io.info.rate
+        recorder.set_origin(self._record_play_from + round(device_offset * ratio))
+
+    def _publish(self) -> None:
+        io = self._io
+        position = self._position
+        ahead = 0
+        if self._playing and io is not None and self._feeder is not None:
+            ahead = io.play.ring.read_available
+            consumed = self._feeder.written - ahead
+            heard = max(0, consumed - io.info.output_latency_frames)
+            position = self._feeder.timeline_frame_at(heard)
+            self._position = position
+        self.state = EngineState(
+            device=None if io is None else io.info,
+            message=self.state.message,
+            playing=self._playing,
+            recording=self._recorder is not None,
+            position_frame=position,
+            underruns=self._underruns + (0 if io is None else io.poll_underflows()),
+            ahead_frames=ahead,
+            loop=self._loop if self._loop_on else None,
+            input_peaks=tuple(float(p) for p in self._peaks),
+            dsp_load=self._dsp_load,
+            error=self._error,
+        )
+
+    # --- command handlers (engine thread) ---------------------------------------------------
+
+    def _do_shutdown(self) -> None:
+        self._halt_playback()
+        self._do_close()
+        self._quit = True
+
+    def _do_open(self, output, input_device, block_size, input_channels) -> StreamInfo:
+        self._do_close()
+        from daw.engine.devices import find_device  # the device list is read on demand
+
+        try:
+            out_dev = find_device(output, "output")
+            in_dev = None
+            try:
+                in_dev = find_device(input_device, "input")
+            except Exception:  # no input device: play only
+                if input_device is not None:
+                    raise
+            channels = 0 if in_dev is None else (
+                input_channels or min(2, in_dev.max_input_channels))
+            rate = self._device_rate(out_dev)
+            io = AudioIO(out_dev.index, None if in_dev is None else in_dev.index, rate,
+                         block_size, channels)
+            io.start()
+            if io.input is not None:
+                io.queue(io.input)
+        except (AudioDeviceError, LookupError, ValueError) as error:
+            message = f"No audio device: {error}. Editing and bounce still work."
+            self.state = replace(self.state, message=message, device=None)
+            raise EngineError(message) from error
+        self._io = io
+        self._input_block = np.zeros((2048, max(channels, 1)), dtype=np.float32)
+        self._peaks = np.zeros(max(channels, 1))
+        self._rebuild_playback()
+        self._rebuild_monitor()
+        self.state = replace(self.state, device=io.info, message=self._describe(io.info))
+        return io.info
+
+    def _device_rate(self, device) -> int:
+        from daw.engine.devices import choose_rate
+
+        return choose_rate(self._project.sample_rate, device, "output")
+
+    @staticmethod
+    def _describe(info: StreamInfo) -> str:
+        latency_ms = 1000 * (info.output_latency_frames + info.input_latency_frames) / info.rate
+        return (f"{info.output_device} · {info.rate} Hz · {info.block_size} frames · "
+                f"round trip {latency_ms:.1f} ms (reported)")
+
+    def _do_close(self) -> None:
+        self._halt_playback()
+        if self._recorder is not None:
+            self._recorder.finish()
+            self._recorder = None
+        if self._io is not None:
+            self._io.close()
+            self._io = None
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+        self._feeder = None
+        self._monitor = None
+
+    def _rebuild_playback(self) -> None:
+        io = self._io
+        if io is None:
+            return
+        if self._pool is not None:
+            self._pool.close()
+        self._pool = MediaPool(self._project_dir, self._project.media,
+                               sample_rate=self._project.sample_rate)
+        renderer = Renderer(compile_plan(self._project), self._pool,
+                            max_block=self.config.render_chunk_frames)
+        self._feeder = PlaybackFeeder(renderer, self._project.sample_rate, io.info.rate,
+                                      self.config.render_chunk_frames)
+        self._apply_transport_options()
+
+    def _rebuild_monitor(self) -> None:
+        io = self._io
+        if io is None or io.input is None:
+            self._monitor = None
+            return
+        tracks = [t for t in self._project.tracks if t.monitor]
+        if not tracks:
+            if self._monitor is not None:
+                self._monitor.stop()
+            self._monitor = None
+            return
+        if self._monitor is None:
+            self._monitor = Monitor(io)
+        self._monitor.configure(tracks)
+
+    def _monitor_active(self) -> bool:
+        return self._monitor is not None
+
+    def _apply_transport_options(self) -> None:
+        feeder = self._feeder
+        if feeder is None:
+            return
+        feeder.loop = self._loop if (self._loop_on and self._recorder is None) else None
+        recording = self._recorder is not None
+        if self._metronome_on and (recording or self.config.click_during_playback):
+            feeder.metronome = self._make_metronome(None)
+        elif recording and self._count_in_until is not None:
+            feeder.metronome = self._make_metronome(self._count_in_until)
+        else:
+            feeder.metronome = None
+
+    def _make_metronome(self, until_frame: int | None) -> Metronome:
+        p = self._project
+        return Metronome(p.sample_rate, p.tempo_bpm, p.time_signature[0], p.time_signature[1],
+                         self.config.click_level_db, until_frame)
+
+    def _do_set_project(self, project: Project) -> None:
+        same_media = project.media == self._project.media
+        self._project = project
+        if self._feeder is not None:
+            if not same_media and self._pool is not None:
+                self._pool.close()
+                self._pool = MediaPool(self._project_dir, project.media,
+                                       sample_rate=project.sample_rate)
+                self._feeder.renderer.pool = self._pool
+            self._feeder.renderer.swap_plan(compile_plan(project))
+            self._apply_transport_options()
+        self._rebuild_monitor()
+
+    def _do_set_config(self, config: EngineConfig) -> None:
+        self.config = config
+        self._apply_transport_options()
+
+    def _require_device(self) -> AudioIO:
+        if self._io is None:
+            raise EngineError(self.state.message)
+        return self._io
+
+    def _start_output(self, from_frame: int, start_time: float = 0.0) -> None:
+        io = self._require_device()
+        assert self._feeder is not None
+        io.cancel(io.play)
+        self._feeder.start(from_frame)
+        ring = io.play.ring
+        self._feeder.fill(ring.write, ring.write_available, 0, self.config.ahead_frames)
+        io.queue(io.play, start_time)
+        self._playing = True
+
+    def _do_play(self) -> None:
+        if self._playing:
+            return
+        self._error = None
+        self._play_started_from = self._position
+        self._apply_transport_options()
+        self._start_output(self._position)
+
+    def _halt_playback(self) -> None:
+        if self._io is not None:
+            self._io.cancel(self._io.play)
+        self._playing = False
+
+    def _do_pause(self) -> None:
+        if self._recorder is not None:
+            raise EngineError("stop the recording first")
+        self._halt_playback()
+
+    def _do_stop(self) -> list[Take]:
+        takes: list[Take] = []
+        was_playing = self._playing
+        self._halt_playback()
+        if self._recorder is not None:
+            io = self._io
+            if io is not None and io.input is not None:
+                self._drain_input(io)
+            recorder, self._recorder = self._recorder, None
+            self._count_in_until = None
+            takes = recorder.finish()
+            if recorder.error:
+                self._error = recorder.error
+        if was_playing:
+            self._position = self._play_started_from
+        self._apply_transport_options()
+        return takes
+
+    def _do_locate(self, frame: int) -> None:
+        if self._recorder is not None:
+            raise EngineError("cannot move the playhead while recording")
+        self._position = frame
+        if self._playing:
+            self._play_started_from = frame
+            self._start_output(frame)
+
+    def _do_set_loop(self, region: tuple[int, int], enabled: bool) -> None:
+        self._loop = region
+        self._loop_on = enabled
+        self._apply_transport_options()
+
+    def _do_set_metronome(self, enabled: bool) -> None:
+        self._metronome_on = enabled
+        self._apply_transport_options()
+
+    def _do_calibrate(self) -> int:
+        io = self._require_device()
+        if self._recorder is not None:
+            raise EngineError("stop the recording first")
+        self._halt_playback()
+        try:
+            extra = measure_round_trip(io)
+        except CalibrationError as error:
+            raise EngineError(str(error)) from error
+        self.config = replace(self.config, latency_offset_frames=extra)
+        return extra
+
+    def _do_record(self) -> None:
+        io = self._require_device()
+        if io.input is None:
+            raise EngineError("no input device is open: choose one to record from")
+        armed = [t for t in self._project.tracks if t.record_armed]
+        if not armed:
+            raise EngineError("no track is armed for recording")
+        for track in armed:
+            if max(track.input_channels) >= io.info.input_channels:
+                raise EngineError(
+                    f"track {track.name!r} records from input "
+                    f"{max(track.input_channels) + 1}, but the device has "
+                    f"{io.info.input_channels} inputs")
+        if self._recorder is not None:
+            return
+        self._halt_playback()
+        record_from = self._position
+        count_in = self.config.count_in_bars * round(self._project.frames_per_bar())
+        play_from = record_from - count_in
+        specs = [TakeSpec(t.id, t.name, t.input_channels) for t in armed]
+        recorder = TakeRecorder(self._project_dir, specs, io.info.rate,
+                                self._project.sample_rate, record_from)
+        self._recorder = recorder
+        self._record_play_from = play_from
+        self._play_started_from = record_from
+        self._error = None
+        self._count_in_until = record_from if count_in > 0 else None
+        self._apply_transport_options()
+        io.cancel(io.input)
+        start_at = io.time + self.config.start_delay_seconds
+        self._start_output(play_from, start_at)
+        io.queue(io.input, start_at)

@@ -1,0 +1,87 @@
+"""Playback on the JACK device: what the speaker hears is the offline render, to the sample."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from daw.model import ops
+from tests.realtime.engine_helpers import (
+    backing_song,
+    find,
+    new_song,
+    offline_render,
+    running_engine,
+    wait_until,
+)
+
+
+def test_played_output_equals_the_offline_render(
+    tmp_path: Path, jack_device, virtual_audio
+) -> None:
+    song = new_song(tmp_path)
+    backing_song(song, seconds=2.0)
+    audio = virtual_audio(capture_seconds=6)
+    expected = offline_render(song, 0, song.project.end_frame)
+    with running_engine(song.project, song.folder, jack_device) as engine:
+        audio.speaker.start_capture()
+        engine.play()
+        wait_until(lambda: engine.state.position_frame > song.project.end_frame + 4800)
+        engine.stop()
+        state = engine.state
+    heard = audio.speaker.captured()
+    start = find(expected[:4800, 0], heard[:, 0])
+    np.testing.assert_array_equal(heard[start:start + len(expected)], expected)
+    assert state.underruns == 0 and state.error is None
+    assert state.position_frame == 0  # stop goes back to where play started
+
+
+def test_loop_plays_seamlessly(tmp_path: Path, jack_device, virtual_audio) -> None:
+    song = new_song(tmp_path)
+    backing_song(song, seconds=2.0)
+    loop = (12000, 12000 + 30011)  # not a multiple of the device's or the render's block
+    one_pass = offline_render(song, *loop[:1], loop[1] - loop[0])
+    audio = virtual_audio(capture_seconds=6)
+    with running_engine(song.project, song.folder, jack_device) as engine:
+        engine.set_loop(*loop)
+        engine.locate(loop[0])
+        audio.speaker.start_capture()
+        engine.play()
+        time.sleep(3.0)
+        positions = {engine.state.position_frame for _ in range(5) if time.sleep(0.05) is None}
+        engine.stop()
+        assert engine.state.underruns == 0
+    assert all(loop[0] <= p < loop[1] for p in positions)
+    heard = audio.speaker.captured()
+    start = find(one_pass[:4800, 0], heard[:, 0])
+    passes = (len(heard) - start) // len(one_pass)
+    assert passes >= 3
+    np.testing.assert_array_equal(heard[start:start + passes * len(one_pass)],
+                                  np.tile(one_pass, (passes, 1)))
+
+
+def test_locate_while_playing_and_live_edits(tmp_path: Path, jack_device, virtual_audio) -> None:
+    song = new_song(tmp_path)
+    backing_song(song, seconds=4.0)
+    audio = virtual_audio(capture_seconds=8)
+    with running_engine(song.project, song.folder, jack_device) as engine:
+        engine.play()
+        wait_until(lambda: engine.state.position_frame > 10000)
+        engine.locate(120000)
+        wait_until(lambda: engine.state.position_frame > 121000)
+        assert engine.state.position_frame < 120000 + 48000
+        muted = ops.set_track_mute(song.project, "T0", True)
+        muted = ops.set_track_mute(muted, "T1", True)
+        muted = ops.set_track_mute(muted, "T2", True)
+        engine.set_project(muted)
+        time.sleep(0.6)  # what was rendered ahead plays out, then silence
+        audio.speaker.start_capture()
+        time.sleep(0.5)
+        engine.pause()
+        paused_at = engine.state.position_frame
+        assert paused_at > 120000
+        time.sleep(0.2)
+        assert engine.state.position_frame == paused_at
+    assert not audio.speaker.captured().any()
