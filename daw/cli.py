@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -164,9 +165,56 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_devices(args: argparse.Namespace) -> int:
-    from daw.engine.devices import devices_report  # loads PortAudio only when asked
+    from daw.engine.devices import (  # PortAudio loads only when asked
+        AudioUnavailable,
+        DeviceNotFound,
+        devices_report,
+        find_device,
+    )
+    from daw.engine.settings import load_settings, save_settings, settings_path
 
-    print(devices_report())
+    if args.use is None and args.input is None and args.block_size is None:
+        print(devices_report())
+        return 0
+    settings, warning = load_settings()
+    if warning:
+        print(f"daw: warning: {warning}", file=sys.stderr)
+    try:
+        output = find_device(args.use, "output").name if args.use else settings.output_device
+        input_name = find_device(args.input, "input").name if args.input else (
+            settings.input_device)
+        chosen = replace(settings, output_device=output, input_device=input_name,
+                         block_size=args.block_size or settings.block_size)
+    except (DeviceNotFound, AudioUnavailable, ValueError) as error:
+        raise UserError(str(error)) from None
+    save_settings(chosen)
+    print(f"output {chosen.output_device or '(default)'}, input "
+          f"{chosen.input_device or '(default)'}, {chosen.block_size} frames: saved in "
+          f"{settings_path()}")
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from daw.engine.audio_setup import open_chosen_device, remember_calibration
+    from daw.engine.settings import load_settings, save_settings
+    from daw.engine.transport import Engine, EngineError
+
+    settings, _ = load_settings()
+    engine = Engine(Project(), Path.cwd())
+    engine.start()
+    try:
+        info = open_chosen_device(engine, settings)
+        print(f"Playing test bursts on {info.output_device}, listening on {info.input_device}"
+              "...", file=sys.stderr)
+        frames = engine.calibrate()
+    except EngineError as error:
+        raise UserError(str(error)) from None
+    finally:
+        engine.shutdown()
+    save_settings(remember_calibration(settings, info, frames))
+    total = frames + info.output_latency_frames + info.input_latency_frames
+    print(f"round trip {total} frames ({1000 * total / info.rate:.2f} ms): {frames:+d} frames "
+          f"beyond what the device reports; takes are placed with it from now on")
     return 0
 
 
@@ -226,8 +274,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--at", type=float, default=0.0, help="where to place, in seconds")
     imp.set_defaults(run=cmd_import)
 
-    devices = sub.add_parser("devices", help="list the audio devices (* marks the defaults)")
+    devices = sub.add_parser("devices", help="list the audio devices (* marks the defaults), "
+                             "or choose the ones to use")
+    devices.add_argument("--use", metavar="OUTPUT", help="play through this device (a name, "
+                         "part of one, or a number from the list); remembered")
+    devices.add_argument("--input", help="record from this device; remembered")
+    devices.add_argument("--block-size", type=int, choices=(64, 128, 256, 512, 1024, 2048),
+                         help="frames per device block; remembered")
     devices.set_defaults(run=cmd_devices)
+
+    calibrate = sub.add_parser("calibrate", help="measure the sound card's true round trip "
+                               "through a loopback (an output wired to an input)")
+    calibrate.set_defaults(run=cmd_calibrate)
 
     demo = sub.add_parser("demo", help="render the bundled demo song and print its analysis")
     demo.add_argument("-o", "--output", default="minidaw-demo.wav",

@@ -76,12 +76,19 @@ def _find(captured: np.ndarray, burst: np.ndarray) -> tuple[int, float]:
     return at, (float(correlation[at]) / energy if energy > 0 else 0.0)
 
 
-def measure_round_trip(io: AudioIO, runs: int = RUNS) -> int:
-    """Measure `runs` times; the answer must agree within a millisecond or it is refused."""
-    results = [measure_once(io) for _ in range(runs)]
-    spread = max(results) - min(results)
-    if spread > io.info.rate // 1000:
-        raise CalibrationError(
-            f"the round trip changed between runs ({min(results)} to {max(results)} frames): "
-            "the device is dropping or adding frames; try a larger buffer")
-    return int(np.median(results))
+def measure_round_trip(io: AudioIO, runs: int = RUNS, tries: int = 2 * RUNS) -> int:
+    """Measure until `runs` results agree within a millisecond (at most `tries` bursts).
+
+    The first burst after opening a device can meet a connection still being made, or a
+    driver still settling; agreeing results are what counts."""
+    tolerance = max(1, io.info.rate // 1000)
+    results: list[int] = []
+    for _ in range(tries):
+        results.append(measure_once(io))
+        for candidate in results:
+            agreeing = [r for r in results if abs(r - candidate) <= tolerance]
+            if len(agreeing) >= runs:
+                return int(np.median(agreeing))
+    raise CalibrationError(
+        f"the round trip changed between runs ({min(results)} to {max(results)} frames): "
+        "the device is dropping or adding frames; try a larger buffer")

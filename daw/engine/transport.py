@@ -24,6 +24,7 @@ import numpy as np
 from daw.dsp.click import Metronome
 from daw.engine.audio_io import AudioDeviceError, AudioIO, StreamInfo
 from daw.engine.calibration import CalibrationError, measure_round_trip
+from daw.engine.devices import AudioUnavailable, Device, DeviceNotFound, choose_rate, find_device
 from daw.engine.monitor import Monitor
 from daw.engine.plan import compile_plan
 from daw.engine.playback import PlaybackFeeder
@@ -102,6 +103,7 @@ class Engine:
         self._loop_on = False
         self._metronome_on = False
         self._recorder: TakeRecorder | None = None
+        self._finished_takes: list[Take] = []
         self._record_play_from = 0
         self._count_in_until: int | None = None
         self._input_block = np.zeros((0, 0), dtype=np.float32)
@@ -245,8 +247,9 @@ class Engine:
             np.maximum(self._peaks * 0.9, np.abs(block).max(axis=0), out=self._peaks)
             if self._recorder is not None:
                 self._recorder.push(block.copy())
-                if self._recorder.error is not None:
-                    self._error = self._recorder.error
+                if self._recorder.error is not None:  # a full disk: stop, keep what is there
+                    self._end_recording()
+                    self._halt_playback()
             if self._monitor is not None:
                 self._monitor.process(block)
             if got < len(self._input_block):
@@ -299,8 +302,6 @@ class Engine:
 
     def _do_open(self, output, input_device, block_size, input_channels) -> StreamInfo:
         self._do_close()
-        from daw.engine.devices import find_device  # the device list is read on demand
-
         try:
             out_dev = find_device(output, "output")
             in_dev = None
@@ -317,8 +318,11 @@ class Engine:
             io.start()
             if io.input is not None:
                 io.queue(io.input)
-        except (AudioDeviceError, LookupError, ValueError) as error:
-            message = f"No audio device: {error}. Editing and bounce still work."
+        except (AudioDeviceError, AudioUnavailable, DeviceNotFound, LookupError,
+                ValueError) as error:
+            message = str(error)
+            if "bounce still work" not in message:
+                message = f"Cannot open the audio device: {message}. Editing and bounce still work."
             self.state = replace(self.state, message=message, device=None)
             raise EngineError(message) from error
         self._io = io
@@ -329,9 +333,7 @@ class Engine:
         self.state = replace(self.state, device=io.info, message=self._describe(io.info))
         return io.info
 
-    def _device_rate(self, device) -> int:
-        from daw.engine.devices import choose_rate
-
+    def _device_rate(self, device: Device) -> int:
         return choose_rate(self._project.sample_rate, device, "output")
 
     @staticmethod
@@ -342,9 +344,7 @@ class Engine:
 
     def _do_close(self) -> None:
         self._halt_playback()
-        if self._recorder is not None:
-            self._recorder.finish()
-            self._recorder = None
+        self._end_recording()
         if self._io is not None:
             self._io.close()
             self._io = None
@@ -455,22 +455,30 @@ class Engine:
         self._halt_playback()
 
     def _do_stop(self) -> list[Take]:
-        takes: list[Take] = []
         was_playing = self._playing
         self._halt_playback()
         if self._recorder is not None:
             io = self._io
             if io is not None and io.input is not None:
                 self._drain_input(io)
-            recorder, self._recorder = self._recorder, None
-            self._count_in_until = None
-            takes = recorder.finish()
-            if recorder.error:
-                self._error = recorder.error
+            if self._recorder is not None:
+                self._end_recording()
+        takes, self._finished_takes = self._finished_takes, []
         if was_playing:
             self._position = self._play_started_from
         self._apply_transport_options()
         return takes
+
+    def _end_recording(self) -> None:
+        """Close the takes; they wait in `_finished_takes` for the caller of `stop`."""
+        recorder, self._recorder = self._recorder, None
+        self._count_in_until = None
+        if recorder is None:
+            return
+        self._finished_takes.extend(recorder.finish())
+        if recorder.error:
+            self._error = recorder.error
+        self._apply_transport_options()
 
     def _do_locate(self, frame: int) -> None:
         if self._recorder is not None:

@@ -1,0 +1,49 @@
+"""Opening the sound card the person chose, with what was measured for it.
+
+The choice of devices and block size lives in the user's audio settings; so does the measured
+latency correction of each device combination. This module joins the two with the engine, for
+the window and for the command line alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from daw.engine.audio_io import StreamInfo
+from daw.engine.settings import AudioSettings, device_key, latency_offset, with_latency_offset
+from daw.engine.transport import Engine, EngineConfig
+
+
+def config_for(settings: AudioSettings, info: StreamInfo | None = None) -> EngineConfig:
+    """The engine settings the person chose, with the calibration of the open device."""
+    offset = 0
+    if info is not None:
+        offset = latency_offset(settings, key_of(info)) or 0
+    return EngineConfig(
+        click_level_db=settings.click_level_db,
+        count_in_bars=settings.count_in_bars,
+        click_during_playback=settings.click_during_playback,
+        latency_offset_frames=offset,
+    )
+
+
+def key_of(info: StreamInfo) -> str:
+    return device_key(info.input_device, info.output_device, info.rate, info.block_size)
+
+
+def open_chosen_device(engine: Engine, settings: AudioSettings) -> StreamInfo:
+    """Open the devices from the settings and apply their calibration (if measured)."""
+    info = engine.open_device(settings.output_device, settings.input_device,
+                              block_size=settings.block_size)
+    engine.set_config(config_for(settings, info))
+    return info
+
+
+def remember_choice(settings: AudioSettings, info: StreamInfo) -> AudioSettings:
+    """Settings that name the devices now open, to open them again next time."""
+    return replace(settings, output_device=info.output_device, input_device=info.input_device,
+                   block_size=info.block_size)
+
+
+def remember_calibration(settings: AudioSettings, info: StreamInfo, frames: int) -> AudioSettings:
+    return with_latency_offset(settings, key_of(info), frames)
