@@ -7,7 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
+from daw.dsp.click import Metronome
+from daw.engine.transport import EngineConfig
 from daw.model import ops
+from tests.engine.songs import RATE
 from tests.realtime.engine_helpers import (
     backing_song,
     find,
@@ -85,3 +88,26 @@ def test_locate_while_playing_and_live_edits(tmp_path: Path, jack_device, virtua
         time.sleep(0.2)
         assert engine.state.position_frame == paused_at
     assert not audio.speaker.captured().any()
+
+
+def test_metronome_during_playback_clicks_on_the_beat(tmp_path: Path, jack_device,
+                                                      virtual_audio) -> None:
+    song = new_song(tmp_path)
+    song.project = ops.set_tempo(song.project, 150.0)  # 19200 frames a beat
+    song.track("Empty")
+    audio = virtual_audio(capture_seconds=6)
+    config = EngineConfig(click_during_playback=True, click_level_db=-3.0)
+    with running_engine(song.project, song.folder, jack_device, config) as engine:
+        engine.set_metronome(True)
+        engine.locate(10000)
+        audio.speaker.start_capture()
+        engine.play()
+        wait_until(lambda: engine.state.position_frame > 10000 + 3 * RATE)
+        engine.stop()
+    heard = audio.speaker.captured()
+    expected = np.zeros((3 * RATE, 2), dtype=np.float32)
+    Metronome(RATE, 150.0, 4, 4, level_db=-3.0).add_to(10000, expected)
+    start = find(expected[:, 0], heard[:, 0])
+    np.testing.assert_array_equal(heard[start:start + len(expected)], expected)
+    beats = [f for f in range(0, 10000 + 3 * RATE, 19200) if f >= 10000]
+    assert expected[beats[0] - 10000 + 5, 0] != 0.0  # a click sounds on each beat frame
