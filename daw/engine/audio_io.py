@@ -169,13 +169,15 @@ class AudioIO:
         return ring.ring.readinto(out)
 
     def poll_underflows(self) -> int:
-        """Device-level output underflows counted by the callback so far; never blocks.
+        """Device-level output underflows and input overflows counted by the callback so far;
+        never blocks.
 
         Asks the callback for its counters and picks up the answer on a later call.
         """
         pending = self._stats_request
         if pending is not None and pending not in self._stream.actions:
-            self._underflows += int(pending.stats.output_underflows)
+            stats = pending.stats
+            self._underflows += int(stats.output_underflows) + int(stats.input_overflows)
             pending = None
         if pending is None and self._stream.active:
             pending = self._stream.fetch_and_reset_stats()

@@ -64,6 +64,11 @@ class EngineState:
     position_frame: int = 0
     """The timeline frame being heard now (or where playback will start)."""
     underruns: int = 0
+    """Dropouts the engine caused: its output ring ran dry (it rendered too late) or its input
+    ring overflowed (it drained too late). The design aims at none."""
+    device_xruns: int = 0
+    """Under- and overflows the device reported (PortAudio's status flags): besides the
+    engine's own, the sound server or the system can cause these (a loaded machine)."""
     ahead_frames: int = 0
     loop: tuple[int, int] | None = None
     input_peaks: tuple[float, ...] = ()
@@ -285,7 +290,8 @@ class Engine:
             playing=self._playing,
             recording=self._recorder is not None,
             position_frame=position,
-            underruns=self._underruns + (0 if io is None else io.poll_underflows()),
+            underruns=self._underruns,
+            device_xruns=0 if io is None else io.poll_underflows(),
             ahead_frames=ahead,
             loop=self._loop if self._loop_on else None,
             input_peaks=tuple(float(p) for p in self._peaks),

@@ -126,4 +126,6 @@ def test_no_underruns_while_the_main_thread_is_busy(tmp_path: Path, jack_server_
             engine.stop()
     assert worked > 0 and state.playing and state.error is None
     assert state.position_frame > 18 * RATE
-    assert state.underruns == 0, f"{state.underruns} underruns"
+    # The engine's own dropouts must be none. Device xruns are reported, not asserted: on a
+    # loaded two-core machine the dummy server itself can miss a cycle.
+    assert state.underruns == 0, f"{state.underruns} underruns ({state.device_xruns} xruns)"
