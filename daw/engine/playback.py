@@ -28,6 +28,8 @@ class _Segment:
     ring_frames: int
     timeline_start: int
     timeline_frames: int
+    levels: dict[str, tuple[float, float, float, float]]
+    """Track and master levels of this chunk, shown when it is heard."""
 
 
 class PlaybackFeeder:
@@ -87,12 +89,19 @@ class PlaybackFeeder:
         out = block if self._resampler is None else self._resampler.resample_chunk(block)
         out = np.ascontiguousarray(out, dtype=np.float32)
         written = write(out) if len(out) else 0
-        self._segments.append(_Segment(self.written, written, start, n))
+        meter = self.renderer.meter
+        levels = meter.take() if meter is not None else {}
+        self._segments.append(_Segment(self.written, written, start, n, levels))
         self.written += written
         self.next_frame = start + n
         if self.loop is not None and self.next_frame >= self.loop[1]:
             self.next_frame = self.loop[0]
         return written
+
+    def levels_at(self, ring_frame: int) -> dict[str, tuple[float, float, float, float]]:
+        """The levels of the chunk that ring frame `ring_frame` belongs to (call after
+        `timeline_frame_at` for the same frame)."""
+        return self._segments[0].levels if self._segments else {}
 
     def timeline_frame_at(self, ring_frame: int) -> int:
         """The timeline frame that ring frame number `ring_frame` (since start) plays."""

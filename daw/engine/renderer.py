@@ -22,6 +22,39 @@ from daw.media import MediaPool
 from daw.model.project import EffectSettings
 
 DEFAULT_MAX_BLOCK = 16384
+MASTER = "master"
+"""The key of the master bus in the levels."""
+
+
+class LevelTaker:
+    """Peak and RMS per channel of each track (after fader and pan) and of the master, over
+    the blocks rendered since the last `take`. Used by the engine thread only."""
+
+    def __init__(self) -> None:
+        self._levels: dict[str, np.ndarray] = {}
+
+    def measure(self, key: str, block: np.ndarray) -> None:
+        if block.shape[0] == 0:
+            return
+        peaks = np.abs(block).max(axis=0)
+        squares = np.einsum("ij,ij->j", block, block, dtype=np.float64)
+        found = self._levels.get(key)
+        if found is None:
+            self._levels[key] = np.array([*peaks, *squares, block.shape[0]], dtype=np.float64)
+        else:
+            np.maximum(found[:2], peaks, out=found[:2])
+            found[2:4] += squares
+            found[4] += block.shape[0]
+
+    def take(self) -> dict[str, tuple[float, float, float, float]]:
+        """{key: (peak left, peak right, rms left, rms right)} in full-scale units; resets."""
+        levels = {
+            key: (float(v[0]), float(v[1]), float(np.sqrt(v[2] / v[4])),
+                  float(np.sqrt(v[3] / v[4])))
+            for key, v in self._levels.items()
+        }
+        self._levels = {}
+        return levels
 
 
 class Renderer:
@@ -36,6 +69,8 @@ class Renderer:
         self._track = {ch: np.zeros((max_block, ch), dtype=np.float32) for ch in (1, 2)}
         self._scaled = np.zeros((max_block, 2), dtype=np.float32)
         self._tiled_gains: dict[str, np.ndarray] = {}
+        self.meter: LevelTaker | None = None
+        """Set for live playback: measures every track and the master per block."""
         self._processors: dict[str, Processor] = {}
         self._build_processors(plan)
 
@@ -92,6 +127,8 @@ class Renderer:
                 continue
             scaled = self._scaled[:n]
             self._apply_output_gains(track, buf, scaled)
+            if self.meter is not None:
+                self.meter.measure(track.track_id, scaled)
             if master_written:
                 out += scaled
             else:
@@ -104,6 +141,8 @@ class Renderer:
         for effect in plan.master_effects:
             self._processors[effect.id].process(out)
         out += np.float32(0.0)
+        if self.meter is not None:
+            self.meter.measure(MASTER, out)
 
     def _apply_output_gains(self, track: TrackPlan, buf: np.ndarray, out: np.ndarray) -> None:
         """out = the track scaled by its fader and pan gains, as (frames, 2).

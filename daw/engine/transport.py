@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +29,7 @@ from daw.engine.monitor import Monitor
 from daw.engine.plan import compile_plan
 from daw.engine.playback import PlaybackFeeder
 from daw.engine.recorder import Take, TakeRecorder, TakeSpec
-from daw.engine.renderer import Renderer
+from daw.engine.renderer import LevelTaker, Renderer
 from daw.media import MediaPool
 from daw.model.project import Project
 
@@ -71,6 +71,9 @@ class EngineState:
     engine's own, the sound server or the system can cause these (a loaded machine)."""
     ahead_frames: int = 0
     loop: tuple[int, int] | None = None
+    levels: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
+    """What is heard now: {track id or "master": (peak L, peak R, RMS L, RMS R)}, full scale
+    1.0, after fader and pan. Empty when stopped."""
     input_peaks: tuple[float, ...] = ()
     """Peak level of each device input over the last moments, full scale 1.0."""
     dsp_load: float = 0.0
@@ -278,11 +281,13 @@ class Engine:
         io = self._io
         position = self._position
         ahead = 0
+        levels: dict[str, tuple[float, float, float, float]] = {}
         if self._playing and io is not None and self._feeder is not None:
             ahead = io.play.ring.read_available
             consumed = self._feeder.written - ahead
             heard = max(0, consumed - io.info.output_latency_frames)
             position = self._feeder.timeline_frame_at(heard)
+            levels = self._feeder.levels_at(heard)
             self._position = position
         self.state = EngineState(
             device=None if io is None else io.info,
@@ -293,6 +298,7 @@ class Engine:
             underruns=self._underruns,
             device_xruns=0 if io is None else io.poll_underflows(),
             ahead_frames=ahead,
+            levels=levels,
             loop=self._loop if self._loop_on else None,
             input_peaks=tuple(float(p) for p in self._peaks),
             dsp_load=self._dsp_load,
@@ -370,6 +376,7 @@ class Engine:
                                sample_rate=self._project.sample_rate)
         renderer = Renderer(compile_plan(self._project), self._pool,
                             max_block=self.config.render_chunk_frames)
+        renderer.meter = LevelTaker()
         self._feeder = PlaybackFeeder(renderer, self._project.sample_rate, io.info.rate,
                                       self.config.render_chunk_frames)
         self._apply_transport_options()

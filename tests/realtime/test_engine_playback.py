@@ -31,6 +31,8 @@ def test_played_output_equals_the_offline_render(
     with running_engine(song.project, song.folder, jack_device) as engine:
         audio.speaker.start_capture()
         engine.play()
+        wait_until(lambda: engine.state.position_frame > 24000)
+        levels = engine.state.levels  # what is heard now, per track and for the master
         wait_until(lambda: engine.state.position_frame > song.project.end_frame + 4800)
         engine.stop()
         state = engine.state
@@ -39,6 +41,11 @@ def test_played_output_equals_the_offline_render(
     np.testing.assert_array_equal(heard[start:start + len(expected)], expected)
     assert state.underruns == 0 and state.error is None
     assert state.position_frame == 0  # stop goes back to where play started
+    assert set(levels) == {"T0", "T1", "T2", "master"}
+    assert levels["T0"][0] > levels["T0"][1] > 0  # panned left: louder on the left
+    master_peak = np.abs(expected[20000:30000]).max()
+    assert 0.5 * master_peak < max(levels["master"][:2]) <= 1.01 * master_peak
+    assert state.levels == {}  # stopped: nothing is heard
 
 
 def test_loop_plays_seamlessly(tmp_path: Path, jack_device, virtual_audio) -> None:
