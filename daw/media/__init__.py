@@ -5,6 +5,16 @@ Only this package and the export code touch soundfile; the rest of MiniDAW sees 
 
 from daw.media.errors import MediaError
 from daw.media.importer import AudioInfo, import_audio, probe
+from daw.media.peaks import PeakReader, Peaks, load_or_build
 from daw.media.pool import MediaPool
 
-__all__ = ["AudioInfo", "MediaError", "MediaPool", "import_audio", "probe"]
+__all__ = [
+    "AudioInfo",
+    "MediaError",
+    "MediaPool",
+    "PeakReader",
+    "Peaks",
+    "import_audio",
+    "load_or_build",
+    "probe",
+]
