@@ -1,0 +1,278 @@
+"""The open song as the window sees it: the project with its undo history, its folder on disk,
+the engine that plays it, and the view state that is not part of the song.
+
+Every widget edits through `Session.edit`, so every edit is one undo step (or part of one
+gesture), reaches the engine at once and is announced with `projectChanged`. The engine's state
+is read with a timer and announced with `engineStateChanged`; the engine never calls into Qt.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from daw.engine.recorder import Take
+from daw.engine.recovery import forget_used_journals
+from daw.engine.transport import Engine, EngineError, EngineState
+from daw.media import MediaError, import_audio
+from daw.model import EditError, Project, ops
+from daw.model.history import History
+from daw.model.store import create_project, load_project, save_project
+from daw.ui.view_state import ViewState
+
+POLL_MS = 33
+"""How often the engine's state is read (about 30 times a second)."""
+
+
+class Session(QObject):
+    """One open song. Signals carry no payload: read `project` and `engine_state`."""
+
+    projectChanged = Signal()
+    historyChanged = Signal()
+    engineStateChanged = Signal()
+    selectionChanged = Signal()
+    folderChanged = Signal()
+    errorRaised = Signal(str)
+    """A message for the person: an edit refused, a file that could not be read."""
+
+    def __init__(self, project: Project, folder: Path | None,
+                 engine: Engine | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.history = History(project)
+        self.folder = folder
+        self.view = ViewState()
+        self.selected_clips: frozenset[str] = frozenset()
+        self.selected_track: str | None = project.tracks[0].id if project.tracks else None
+        self.engine = engine
+        self.engine_state = EngineState()
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._poll_engine)
+        if engine is not None:
+            self._timer.start()
+
+    # --- the project ------------------------------------------------------------------------
+
+    @property
+    def project(self) -> Project:
+        return self.history.current
+
+    def edit(self, label: str, change: Callable[[Project], Project],
+             gesture: object | None = None) -> bool:
+        """Apply an edit as one undo step (steps with the same `gesture` merge into one).
+
+        A refused edit changes nothing and is reported through `errorRaised`."""
+        try:
+            project = change(self.project)
+        except EditError as error:
+            self.errorRaised.emit(str(error))
+            return False
+        if project == self.project:
+            return True
+        self.history.push(project, label, gesture)
+        self._project_replaced()
+        return True
+
+    def end_gesture(self) -> None:
+        self.history.end_gesture()
+
+    def undo(self) -> None:
+        if self.history.can_undo:
+            self.history.undo()
+            self._project_replaced()
+
+    def redo(self) -> None:
+        if self.history.can_redo:
+            self.history.redo()
+            self._project_replaced()
+
+    def _project_replaced(self) -> None:
+        project = self.project
+        clip_ids = {c.id for t in project.tracks for c in t.clips}
+        if not self.selected_clips <= clip_ids:
+            self.selected_clips = frozenset(self.selected_clips & clip_ids)
+            self.selectionChanged.emit()
+        if self.selected_track not in {t.id for t in project.tracks}:
+            self.selected_track = project.tracks[0].id if project.tracks else None
+            self.selectionChanged.emit()
+        if self.engine is not None:
+            try:
+                self.engine.set_project(project)
+            except EngineError as error:
+                self.errorRaised.emit(str(error))
+        self.projectChanged.emit()
+        self.historyChanged.emit()
+
+    # --- selection (view state, outside undo) --------------------------------------------------
+
+    def select_clips(self, clip_ids: Iterable[str]) -> None:
+        selected = frozenset(clip_ids)
+        if selected != self.selected_clips:
+            self.selected_clips = selected
+            self.selectionChanged.emit()
+
+    def select_track(self, track_id: str | None) -> None:
+        if track_id != self.selected_track:
+            self.selected_track = track_id
+            self.selectionChanged.emit()
+
+    # --- files ----------------------------------------------------------------------------
+
+    @property
+    def is_modified(self) -> bool:
+        return self.history.is_modified
+
+    def save(self, folder: Path | None = None) -> Path:
+        """Save to the project's folder (or to `folder`, which then becomes its folder)."""
+        target = folder or self.folder
+        if target is None:
+            raise ValueError("the project has no folder yet: choose one (Save As)")
+        if folder is not None and self.folder is not None and folder != self.folder:
+            target = create_project(folder, self.project)
+            self._copy_audio_to(target)
+        save_project(target, self.project)
+        forget_used_journals(target, self.project)
+        self.history.mark_saved()
+        if target != self.folder:
+            self.folder = target
+            self.folderChanged.emit()
+        self.historyChanged.emit()
+        return target
+
+    def _copy_audio_to(self, target: Path) -> None:
+        assert self.folder is not None
+        for ref in self.project.media:
+            source = self.folder / ref.path
+            destination = target / ref.path
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            if source.is_file() and not destination.exists():
+                shutil.copyfile(source, destination)
+
+    @staticmethod
+    def load(folder: Path) -> Project:
+        """Read a project; raises ProjectFileError with the file and field at fault."""
+        return load_project(folder)
+
+    def import_files(self, paths: Iterable[Path], track_id: str | None = None,
+                     at_frame: int = 0) -> list[str]:
+        """Import audio files as clips (a new track each, or on `track_id` one after another).
+
+        All files are one undo step; a file that cannot be read is reported and skipped.
+        Returns the new clip ids."""
+        if self.folder is None:
+            self.errorRaised.emit("save the project first: imported audio is copied into its "
+                                  "folder")
+            return []
+        project = self.project
+        made: list[str] = []
+        problems: list[str] = []
+        start = at_frame
+        for path in paths:
+            try:
+                ref = import_audio(Path(path), self.folder, project.sample_rate)
+            except MediaError as error:
+                problems.append(str(error))
+                continue
+            project = ops.add_media(project, ref)
+            if track_id is None:
+                project = ops.add_track(project, Path(path).stem or "Audio")
+                target, place = project.tracks[-1].id, at_frame
+            else:
+                target, place = track_id, start
+            project = ops.add_clip(project, target, ref.id, place)
+            clip = project.track(target).clips
+            made.append(next(c.id for c in clip if c.media_id == ref.id))
+            start = place + ref.length_frames
+        if made:
+            label = "Import Audio" if len(made) == 1 else f"Import {len(made)} Files"
+            self.edit(label, lambda _: project)
+        for problem in problems:
+            self.errorRaised.emit(problem)
+        return made
+
+    # --- transport --------------------------------------------------------------------------
+
+    def _engine_call(self, action: Callable[[Engine], object]) -> object:
+        if self.engine is None:
+            self.errorRaised.emit(self.engine_state.message)
+            return None
+        try:
+            return action(self.engine)
+        except EngineError as error:
+            self.errorRaised.emit(str(error))
+            return None
+        finally:
+            self._poll_engine()
+
+    def play(self) -> None:
+        self._engine_call(lambda e: e.play())
+
+    def pause(self) -> None:
+        self._engine_call(lambda e: e.pause())
+
+    def toggle_play(self) -> None:
+        """Space: play, or stop where play started (and finish a recording)."""
+        if self.engine_state.playing:
+            self.stop()
+        else:
+            self.play()
+
+    def stop(self) -> None:
+        takes = self._engine_call(lambda e: e.stop())
+        if takes:
+            self.add_takes(takes)
+
+    def record(self) -> None:
+        self._engine_call(lambda e: e.record())
+
+    def locate(self, frame: int) -> None:
+        frame = max(0, int(frame))
+        if self.engine is None:
+            self.engine_state = replace(self.engine_state, position_frame=frame)
+            self.engineStateChanged.emit()
+            return
+        self._engine_call(lambda e: e.locate(frame))
+
+    def set_loop(self, start: int, end: int, enabled: bool = True) -> None:
+        """Set the loop region (and turn looping on or off). Without a sound card the region
+        is still kept, for the bounce and for later."""
+        if end <= start:
+            return
+        self.view.loop_region = (int(start), int(end))
+        self.view.loop_enabled = enabled
+        self.view.changed.emit()
+        if self.engine is not None:
+            self._engine_call(lambda e: e.set_loop(start, end, enabled))
+
+    def set_metronome(self, enabled: bool) -> None:
+        self._engine_call(lambda e: e.set_metronome(enabled))
+
+    def add_takes(self, takes: list[Take]) -> None:
+        """Put finished takes on their tracks, as one undo step."""
+        def place(project: Project) -> Project:
+            for take in takes:
+                project = ops.add_recorded_clip(project, take.track_id, take.media,
+                                                take.start_frame, take.source_offset_frames,
+                                                take.length_frames)
+            return project
+
+        self.edit("Record", place)
+
+    def _poll_engine(self) -> None:
+        if self.engine is None:
+            return
+        state = self.engine.state
+        if state is not self.engine_state:
+            self.engine_state = state
+            self.engineStateChanged.emit()
+
+    def shutdown(self) -> None:
+        self._timer.stop()
+        if self.engine is not None:
+            self.engine.shutdown()
+            self.engine = None
+

@@ -1,0 +1,142 @@
+"""The transport bar: play, stop, record, back to start, loop and click, tempo and metre, and
+the position, big and readable, as bars.beats and as time."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QToolButton,
+    QWidget,
+)
+
+from daw.model import ops
+from daw.ui.session import Session
+from daw.ui.view_state import bars_beats, clock
+
+
+def _button(text: str, tip: str, checkable: bool = False) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setToolTip(tip)
+    button.setCheckable(checkable)
+    button.setMinimumSize(38, 32)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space belongs to the transport, not buttons
+    return button
+
+
+class TransportBar(QWidget):
+    """Drives the session's transport and shows where the song is."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.setSpacing(6)
+        self.rewind = _button("⏮", "Back to the start (Home)")
+        self.play = _button("▶", "Play / stop (Space)")
+        self.stop = _button("■", "Stop")
+        self.record = _button("●", "Record the armed tracks (R)")
+        self.record.setObjectName("recordButton")
+        self.loop = _button("⟲", "Loop the region set on the ruler", checkable=True)
+        self.click = _button("𝅘𝅥", "Metronome click", checkable=True)
+        for button in (self.rewind, self.play, self.stop, self.record, self.loop, self.click):
+            layout.addWidget(button)
+        layout.addSpacing(16)
+
+        self.position = QLabel()
+        self.position.setObjectName("positionDisplay")
+        font = QFont("monospace")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setPointSize(18)
+        font.setBold(True)
+        self.position.setFont(font)
+        self.position.setMinimumWidth(330)
+        layout.addWidget(self.position)
+        layout.addSpacing(16)
+
+        layout.addWidget(QLabel("Tempo"))
+        self.tempo = QDoubleSpinBox()
+        self.tempo.setRange(20.0, 400.0)
+        self.tempo.setDecimals(1)
+        self.tempo.setSuffix(" BPM")
+        self.tempo.setKeyboardTracking(False)
+        layout.addWidget(self.tempo)
+        self.beats = QSpinBox()
+        self.beats.setRange(1, 32)
+        self.unit = QSpinBox()
+        self.unit.setRange(1, 32)
+        self.beats.setKeyboardTracking(False)
+        self.unit.setKeyboardTracking(False)
+        layout.addWidget(self.beats)
+        layout.addWidget(QLabel("/"))
+        layout.addWidget(self.unit)
+        layout.addStretch(1)
+
+        self.rewind.clicked.connect(lambda: session.locate(0))
+        self.play.clicked.connect(session.toggle_play)
+        self.stop.clicked.connect(session.stop)
+        self.record.clicked.connect(session.record)
+        self.loop.toggled.connect(self._loop_toggled)
+        self.click.toggled.connect(session.set_metronome)
+        self.tempo.valueChanged.connect(self._tempo_changed)
+        self.beats.valueChanged.connect(self._signature_changed)
+        self.unit.valueChanged.connect(self._signature_changed)
+        session.projectChanged.connect(self._show_project)
+        session.engineStateChanged.connect(self._show_state)
+        self._show_project()
+        self._show_state()
+
+    # --- from the person ------------------------------------------------------------------
+
+    def _tempo_changed(self, value: float) -> None:
+        if abs(value - self.session.project.tempo_bpm) > 1e-9:
+            self.session.edit("Tempo", lambda p: ops.set_tempo(p, value))
+
+    def _signature_changed(self) -> None:
+        beats, unit = self.beats.value(), self.unit.value()
+        if (beats, unit) == self.session.project.time_signature:
+            return
+        if not self.session.edit("Time Signature",
+                                 lambda p: ops.set_time_signature(p, beats, unit)):
+            self._show_project()
+
+    def _loop_toggled(self, on: bool) -> None:
+        loop = self.session.engine_state.loop or self.session.view.loop_region
+        if loop is not None:
+            self.session.set_loop(loop[0], loop[1], on)
+
+    # --- to the person --------------------------------------------------------------------
+
+    def _show_project(self) -> None:
+        project = self.session.project
+        for box, value in ((self.tempo, project.tempo_bpm),
+                           (self.beats, project.time_signature[0]),
+                           (self.unit, project.time_signature[1])):
+            box.blockSignals(True)
+            box.setValue(value)
+            box.blockSignals(False)
+        self._show_state()
+
+    def _show_state(self) -> None:
+        state = self.session.engine_state
+        project = self.session.project
+        frame = state.position_frame
+        self.position.setText(f"{bars_beats(project, frame)}   {clock(frame, project.sample_rate)}")
+        self.play.setText("❚❚" if state.playing else "▶")
+        self.record.setChecked(state.recording)
+        self.record.setProperty("recording", state.recording)
+        available = state.device is not None
+        for button in (self.play, self.stop, self.record):
+            button.setEnabled(available)
+        if not available:
+            self.play.setToolTip(f"Play is unavailable: {state.message}")
+            self.record.setToolTip(f"Record is unavailable: {state.message}")
+        else:
+            self.play.setToolTip("Play / stop (Space)")
+            self.record.setToolTip("Record the armed tracks (R)")

@@ -1,0 +1,85 @@
+"""The session: edits as undo steps, selection kept valid, files saved and imported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from daw.model import ops
+from daw.model.store import load_project
+from daw.ui.session import Session
+from tests.engine.songs import Song, tone
+
+
+def make_session(tmp_path: Path) -> tuple[Session, Song]:
+    song = Song(tmp_path / "Song.minidaw")
+    song.media("a", tone(48000, 220))
+    song.track("A")
+    song.clip("A", "a", 0, "c1")
+    from daw.model.store import save_project
+
+    save_project(song.folder, song.project)
+    return Session(song.project, song.folder), song
+
+
+def test_edits_are_undo_steps_and_refusals_are_reported(qtbot, tmp_path: Path) -> None:
+    session, _ = make_session(tmp_path)
+    errors: list[str] = []
+    session.errorRaised.connect(errors.append)
+    with qtbot.waitSignal(session.projectChanged):
+        assert session.edit("Move Clip", lambda p: ops.move_clip(p, "c1", 4800))
+    assert session.history.undo_label == "Move Clip" and session.is_modified
+    assert not session.edit("Move Clip", lambda p: ops.move_clip(p, "c1", -5))
+    assert errors and "before the start" in errors[0]
+    session.undo()
+    assert session.project.find_clip("c1")[1].start_frame == 0
+    session.redo()
+    assert session.project.find_clip("c1")[1].start_frame == 4800
+
+
+def test_a_gesture_is_one_step(qtbot, tmp_path: Path) -> None:
+    session, _ = make_session(tmp_path)
+    for frame in range(100, 1000, 100):
+        session.edit("Move Clip", lambda p, f=frame: ops.move_clip(p, "c1", f), gesture="drag")
+    session.end_gesture()
+    session.undo()
+    assert session.project.find_clip("c1")[1].start_frame == 0
+    assert not session.history.can_undo
+
+
+def test_selection_forgets_deleted_clips(qtbot, tmp_path: Path) -> None:
+    session, _ = make_session(tmp_path)
+    session.select_clips(["c1"])
+    with qtbot.waitSignal(session.selectionChanged):
+        session.edit("Delete", lambda p: ops.delete_clip(p, "c1"))
+    assert session.selected_clips == frozenset()
+
+
+def test_save_and_save_as_keep_the_audio(qtbot, tmp_path: Path) -> None:
+    session, _ = make_session(tmp_path)
+    session.edit("Tempo", lambda p: ops.set_tempo(p, 90))
+    session.save()
+    assert load_project(session.folder).tempo_bpm == 90 and not session.is_modified
+    copy = session.save(tmp_path / "Copy.minidaw")
+    assert copy == tmp_path / "Copy.minidaw" and session.folder == copy
+    assert (copy / "audio" / "a.wav").exists()
+    assert load_project(copy) == session.project
+
+
+def test_import_files_is_one_step_and_skips_bad_files(qtbot, tmp_path: Path) -> None:
+    session, _ = make_session(tmp_path)
+    sf.write(tmp_path / "one.wav", np.zeros((4800, 1)) + 0.1, 48000)
+    sf.write(tmp_path / "two.wav", np.zeros((2400, 2)) + 0.1, 48000)
+    (tmp_path / "bad.wav").write_text("no audio here")
+    errors: list[str] = []
+    session.errorRaised.connect(errors.append)
+    made = session.import_files([tmp_path / "one.wav", tmp_path / "bad.wav",
+                                 tmp_path / "two.wav"], track_id="A", at_frame=48000)
+    assert len(made) == 2 and len(errors) == 1 and "bad.wav" in errors[0]
+    clips = session.project.track("A").clips
+    assert [(c.start_frame, c.length_frames) for c in clips[1:]] == [(48000, 4800),
+                                                                     (52800, 2400)]
+    session.undo()
+    assert len(session.project.track("A").clips) == 1
