@@ -26,6 +26,11 @@ from daw.model.validate import check_project
 T = TypeVar("T")
 
 
+def _gain_out(gain_db: float) -> float | None:
+    """JSON has no infinity: silence (−inf dB, a fader all the way down) is written as null."""
+    return None if gain_db == float("-inf") else gain_db
+
+
 class FieldError(ValueError):
     """A bad value in the data, with the path of the field that holds it."""
 
@@ -59,7 +64,7 @@ def _clip_to_dict(clip: Clip) -> dict[str, Any]:
         "start_frame": clip.start_frame,
         "length_frames": clip.length_frames,
         "source_offset_frames": clip.source_offset_frames,
-        "gain_db": clip.gain_db,
+        "gain_db": _gain_out(clip.gain_db),
         "fade_in": _fade_to_dict(clip.fade_in),
         "fade_out": _fade_to_dict(clip.fade_out),
         "muted": clip.muted,
@@ -71,7 +76,7 @@ def _track_to_dict(track: Track) -> dict[str, Any]:
         "id": track.id,
         "name": track.name,
         "colour": track.colour,
-        "gain_db": track.gain_db,
+        "gain_db": _gain_out(track.gain_db),
         "pan": track.pan,
         "mute": track.mute,
         "solo": track.solo,
@@ -93,7 +98,7 @@ def project_to_dict(project: Project) -> dict[str, Any]:
         "time_signature": list(project.time_signature),
         "notes": project.notes,
         "master": {
-            "gain_db": project.master.gain_db,
+            "gain_db": _gain_out(project.master.gain_db),
             "effects": [_effect_to_dict(e) for e in project.master.effects],
         },
         "media": [
@@ -151,6 +156,12 @@ class _Reader:
         if value != value or value in (float("inf"), float("-inf")):
             raise FieldError(self._where(key), "expected a finite number")
         return float(value)
+
+    def gain(self, key: str) -> float:
+        """A gain in dB; null is silence (−inf dB). Missing: 0 dB."""
+        if key in self.data and self.data[key] is None:
+            return float("-inf")
+        return self.float(key, 0.0)
 
     def str(self, key: str, default: object = None) -> str:
         value = self._get(key, _REQUIRED if default is None else default)
@@ -210,7 +221,7 @@ def _read_clip(data: object, path: str) -> Clip:
         start_frame=r.int("start_frame", minimum=0),
         length_frames=r.int("length_frames", minimum=1),
         source_offset_frames=r.int("source_offset_frames", 0, minimum=0),
-        gain_db=r.float("gain_db", 0.0),
+        gain_db=r.gain("gain_db"),
         fade_in=_read_fade(r.data.get("fade_in", {}), r._where("fade_in")),
         fade_out=_read_fade(r.data.get("fade_out", {}), r._where("fade_out")),
         muted=r.bool("muted", False),
@@ -235,7 +246,7 @@ def _read_track(data: object, path: str) -> Track:
         id=r.str("id"),
         name=r.str("name"),
         colour=r.str("colour", "#5c9ded"),
-        gain_db=r.float("gain_db", 0.0),
+        gain_db=r.gain("gain_db"),
         pan=r.float("pan", 0.0),
         mute=r.bool("mute", False),
         solo=r.bool("solo", False),
@@ -279,7 +290,7 @@ def project_from_dict(data: object) -> Project:
         tempo_bpm=r.float("tempo_bpm", 120.0),
         time_signature=(signature[0], signature[1]),
         notes=r.str("notes", ""),
-        master=MasterSettings(master.float("gain_db", 0.0), master.list("effects", _read_effect)),
+        master=MasterSettings(master.gain("gain_db"), master.list("effects", _read_effect)),
         media=r.list("media", _read_media),
         markers=tuple(sorted(r.list("markers", _read_marker), key=lambda m: (m.frame, m.id))),
         tracks=r.list("tracks", _read_track),

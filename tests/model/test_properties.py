@@ -17,7 +17,8 @@ NAMES = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12
 )
 FRAMES = st.one_of(st.integers(0, 40_000), st.integers(-10, 200_000))
-GAINS = st.floats(min_value=-60, max_value=12, allow_nan=False)
+GAINS = st.one_of(st.floats(min_value=-60, max_value=12, allow_nan=False),
+                 st.just(float("-inf")))
 
 
 def start_project() -> Project:

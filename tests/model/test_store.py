@@ -133,3 +133,14 @@ def test_missing_project_and_missing_media(tmp_path: Path) -> None:
     assert missing_media(folder, load_project(folder)) == ["audio/a.wav"]
     (folder / "audio" / "a.wav").write_bytes(b"x")
     assert missing_media(folder, load_project(folder)) == []
+
+
+def test_silent_faders_survive_save_and_load(tmp_path: Path) -> None:
+    p = ops.set_track_gain(sample_project(), "t1", float("-inf"))
+    p = ops.set_master_gain(p, float("-inf"))
+    p = ops.set_clip_gain(p, "c1", float("-inf"))
+    folder = create_project(tmp_path / "Song", p)
+    text = (folder / "project.json").read_text()
+    assert "Infinity" not in text  # plain JSON: silence is null
+    assert json.loads(text)["tracks"][0]["gain_db"] is None
+    assert load_project(folder) == p
