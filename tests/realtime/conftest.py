@@ -10,12 +10,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.realtime.jack_harness import (
-    JackServer,
-    JackUnavailable,
-    VirtualAudio,
-    jack_device_index,
-)
+from tests.realtime.jack_harness import JackServer, JackUnavailable, jack_device_index
+from tests.realtime.virtual_audio import VirtualAudio
 
 
 @pytest.fixture

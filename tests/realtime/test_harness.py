@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.realtime.jack_harness import JackServer, VirtualAudio, jack_device_index
+from tests.realtime.jack_harness import JackServer, jack_device_index
+from tests.realtime.virtual_audio import VirtualAudio
 
 sd = pytest.importorskip("sounddevice")
 
