@@ -30,30 +30,25 @@ def _burst() -> np.ndarray:
     return (np.random.default_rng(1234).uniform(-0.5, 0.5, BURST_FRAMES)).astype(np.float32)
 
 
-def measure_once(io: AudioIO, start_delay: float = 0.1, timeout: float = 5.0) -> int:
-    """Play one burst and return the extra round trip in frames (may be negative)."""
+def measure_once(io: AudioIO, timeout: float = 5.0) -> int:
+    """Play one burst and return the round trip beyond what the device reports, in frames
+    (may be negative)."""
     if io.input is None:
         raise CalibrationError("no input is open: connect an output to an input and open both")
     burst = _burst()
     signal = np.zeros((LEAD_FRAMES + LISTEN_FRAMES, io.info.output_channels), dtype=np.float32)
     signal[LEAD_FRAMES:LEAD_FRAMES + BURST_FRAMES, :] = burst[:, None]
     io.cancel(io.play)
-    io.cancel(io.input)
     io.write(io.play, signal[: io.play.ring.write_available])
-    start_at = io.time + start_delay
-    io.queue(io.play, start_at)
-    io.queue(io.input, start_at)
+    input_ahead = io.start_together()
     captured = np.zeros((len(signal) + BURST_FRAMES, io.info.input_channels), dtype=np.float32)
     got = 0
     deadline = time.monotonic() + timeout
     while got < len(captured) and time.monotonic() < deadline:
         got += io.read_into(io.input, captured[got:])
         time.sleep(0.005)
-    played_at, recorded_at = io.started_at(io.play), io.started_at(io.input)
     io.cancel(io.play)
-    io.cancel(io.input)
-    io.queue(io.input)
-    if got < len(captured) or played_at is None or recorded_at is None:
+    if got < len(captured):
         raise CalibrationError("the sound card did not deliver the input in time")
     channel = int(np.argmax(np.abs(captured[:got]).max(axis=0)))
     found, strength = _find(captured[:got, channel], burst)
@@ -61,8 +56,8 @@ def measure_once(io: AudioIO, start_delay: float = 0.1, timeout: float = 5.0) ->
         raise CalibrationError(
             "the test signal did not come back: connect an output to an input (a cable, or a "
             "loopback in the sound card's mixer) and turn the input up")
-    reported = round((recorded_at - played_at) * io.info.rate)
-    return found + reported - LEAD_FRAMES
+    round_trip = (found - input_ahead) - LEAD_FRAMES
+    return round_trip - (io.info.output_latency_frames + io.info.input_latency_frames)
 
 
 def _find(captured: np.ndarray, burst: np.ndarray) -> tuple[int, float]:

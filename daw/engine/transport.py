@@ -43,9 +43,6 @@ class EngineConfig:
     render_chunk_frames: int = 4096
     ahead_frames: int = 12288
     """How far the render thread keeps ahead of the device (≈ 250 ms at 48 kHz)."""
-    start_delay_seconds: float = 0.05
-    """Playback and recording start this long after the command, on the stream's clock, so
-    both begin on the same frame."""
     click_level_db: float = -6.0
     count_in_bars: int = 0
     click_during_playback: bool = False
@@ -147,7 +144,8 @@ class Engine:
 
     def open_device(self, output: int | str | None = None, input: int | str | None = None,
                     block_size: int = 1024, input_channels: int | None = None) -> StreamInfo:
-        """Open the sound card (None: the defaults). Raises EngineError with the reason."""
+        """Open the sound card (None: the defaults; `input_channels=0`: play only). Raises
+        EngineError with the reason."""
         return self._call(self._do_open, output, input, block_size, input_channels)
 
     def close_device(self) -> None:
@@ -262,20 +260,20 @@ class Engine:
                 self._monitor.process(block)
             if got < len(self._input_block):
                 break
-        recorder = self._recorder
-        if recorder is not None and recorder.origin_frame is None:
-            self._try_set_origin(io, recorder)
 
-    def _try_set_origin(self, io: AudioIO, recorder: TakeRecorder) -> None:
-        """Once both rings have started, work out where input frame 0 belongs."""
-        played = io.started_at(io.play)
-        recorded = io.started_at(io.input)
-        if played is None or recorded is None:
-            return
-        device_offset = round((recorded - played) * io.info.rate) - (
-            self.config.latency_offset_frames)
-        ratio = self._project.sample_rate / io.info.rate
-        recorder.set_origin(self._record_play_from + round(device_offset * ratio))
+    def _origin_of_take(self, io: AudioIO, input_ahead: int) -> int:
+        """The timeline frame (project rate) where input frame 0 of a take belongs.
+
+        Input frame i is captured in the same device cycle as output frame i − input_ahead; what
+        the person played then answered what they heard a round trip earlier: output frame
+        i − input_ahead − round_trip. The round trip is what the device reports plus what
+        calibration measured beyond it."""
+        info = io.info
+        round_trip = (info.output_latency_frames + info.input_latency_frames
+                      + self.config.latency_offset_frames)
+        device_offset = -input_ahead - round_trip
+        ratio = self._project.sample_rate / info.rate
+        return self._record_play_from + round(device_offset * ratio)
 
     def _publish(self) -> None:
         io = self._io
@@ -322,8 +320,10 @@ class Engine:
             except Exception:  # no input device: play only
                 if input_device is not None:
                     raise
-            channels = 0 if in_dev is None else (
-                input_channels or min(2, in_dev.max_input_channels))
+            if in_dev is None or input_channels == 0:
+                channels = 0  # play only
+            else:
+                channels = input_channels or min(2, in_dev.max_input_channels)
             rate = self._device_rate(out_dev)
             io = AudioIO(out_dev.index, None if in_dev is None else in_dev.index, rate,
                          block_size, channels)
@@ -439,15 +439,20 @@ class Engine:
             raise EngineError(self.state.message)
         return self._io
 
-    def _start_output(self, from_frame: int, start_time: float = 0.0) -> None:
+    def _start_output(self, from_frame: int, with_input: bool = False) -> int:
+        """Prefill the output ring from `from_frame` and start it; with `with_input`, start the
+        input in the same callback and return by how many frames it led (see AudioIO)."""
         io = self._require_device()
         assert self._feeder is not None
         io.cancel(io.play)
         self._feeder.start(from_frame)
         ring = io.play.ring
         self._feeder.fill(ring.write, ring.write_available, 0, self.config.ahead_frames)
-        io.queue(io.play, start_time)
         self._playing = True
+        if with_input:
+            return io.start_together()
+        io.queue(io.play)
+        return 0
 
     def _do_play(self) -> None:
         if self._playing:
@@ -550,7 +555,5 @@ class Engine:
         self._error = None
         self._count_in_until = record_from if count_in > 0 else None
         self._apply_transport_options()
-        io.cancel(io.input)
-        start_at = io.time + self.config.start_delay_seconds
-        self._start_output(play_from, start_at)
-        io.queue(io.input, start_at)
+        input_ahead = self._start_output(play_from, with_input=True)
+        recorder.set_origin(self._origin_of_take(io, input_ahead))
