@@ -453,9 +453,8 @@ def report(r: dict[str, Any]) -> str:
         row("CPU: other processes (and jackd)", lambda b: _pct(_others(b))),
         "  (shares of one core over wall time; the machine has "
         f"{r['cpu_count']} cores, so the last two can pass 100%)",
-        "device xruns: PortAudio's output-underflow and input-overflow flags as the engine "
-        "counts them;",
-        "  under JACK one xrun raises both on a duplex stream, so a late cycle counts 2",
+        "device xruns: PortAudio's output-underflow flags as the engine counts them (one per "
+        "late cycle)",
         "",
     ]
     for b in blocks:
