@@ -1,0 +1,416 @@
+"""The main window: transport bar on top, timeline in the middle, mixer in a dock below, the
+menus, the keyboard shortcuts and the status bar."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+)
+
+from daw.model import Project, ProjectFileError, ops
+from daw.model.store import create_project
+from daw.ui.bounce_dialog import BounceDialog
+from daw.ui.help import about_text, shortcuts_html
+from daw.ui.mixer import MixerPanel
+from daw.ui.session import Session
+from daw.ui.timeline import TimelineView
+from daw.ui.transport_bar import TransportBar
+from daw.ui.view_state import SNAP_CHOICES
+
+AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.oga *.aif *.aiff *.mp3);;All files (*)"
+RECENT_KEY = "recentProjects"
+RECENT_KEPT = 10
+
+
+class MainWindow(QMainWindow):
+    """One window on one session. `open_project` swaps in another song."""
+
+    def __init__(self, session: Session, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or QSettings("MiniDAW", "MiniDAW")
+        self.setObjectName("MainWindow")
+        self.session = session
+        self.error_dialogs_enabled = True
+        """Tests turn this off and read `last_error` instead of clicking dialogs away."""
+        self.last_error: str | None = None
+        self._build(session)
+        self.resize(1280, 820)
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = self.settings.value("windowState")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    # --- building -----------------------------------------------------------------------------
+
+    def _build(self, session: Session) -> None:
+        self.transport = TransportBar(session)
+        toolbar = self.addToolBar("Transport")
+        self._toolbar = toolbar
+        toolbar.setObjectName("TransportToolBar")
+        toolbar.setMovable(False)
+        toolbar.addWidget(self.transport)
+        self.timeline = TimelineView(session)
+        self.setCentralWidget(self.timeline)
+        self.mixer = MixerPanel(session)
+        self.mixer_dock = QDockWidget("Mixer", self)
+        self.mixer_dock.setObjectName("MixerDock")
+        self.mixer_dock.setWidget(self.mixer)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.mixer_dock)
+        self.resizeDocks([self.mixer_dock], [300], Qt.Orientation.Vertical)
+        self._build_status_bar()
+        self._build_menus()
+        session.historyChanged.connect(self._update_title)
+        session.folderChanged.connect(self._update_title)
+        session.errorRaised.connect(self.show_error)
+        session.engineStateChanged.connect(self._update_status)
+        session.selectionChanged.connect(self._update_actions)
+        self._update_title()
+        self._update_status()
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.device_label = QLabel()
+        self.latency_label = QLabel()
+        self.underrun_label = QLabel()
+        self.disk_label = QLabel()
+        for label in (self.device_label, self.latency_label, self.underrun_label,
+                      self.disk_label):
+            bar.addPermanentWidget(label)
+        self._disk_timer = QTimer(self)
+        self._disk_timer.timeout.connect(self._update_disk)
+        self._disk_timer.start(5000)
+        self._update_disk()
+
+    def _action(self, menu, text: str, slot, shortcut: str | QKeySequence | None = None,
+                checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        s = self.session
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&New…", self.new_project, QKeySequence.StandardKey.New)
+        self._action(file, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self.recent_menu = file.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.save_action = self._action(file, "&Save", self.save, QKeySequence.StandardKey.Save)
+        self._action(file, "Save &As…", self.save_as, "Ctrl+Shift+S")
+        file.addSeparator()
+        self._action(file, "&Import Audio…", self.import_dialog, "Ctrl+I")
+        self._action(file, "&Bounce…", self.bounce_dialog, "Ctrl+B")
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit = bar.addMenu("&Edit")
+        self.undo_action = self._action(edit, "Undo", s.undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = self._action(edit, "Redo", s.redo, "Ctrl+Shift+Z")
+        edit.addSeparator()
+        self.cut_action = self._action(edit, "Cu&t", self.timeline.cut,
+                                       QKeySequence.StandardKey.Cut)
+        self.copy_action = self._action(edit, "&Copy", self.timeline.copy,
+                                        QKeySequence.StandardKey.Copy)
+        self._action(edit, "&Paste", self.timeline.paste, QKeySequence.StandardKey.Paste)
+        t = self.timeline
+        self.duplicate_action = self._action(edit, "&Duplicate", t.duplicate_selected, "Ctrl+D")
+        self.split_action = self._action(edit, "&Split at Playhead", t.split_at_playhead, "S")
+        self.delete_action = self._action(edit, "De&lete", t.delete_selected,
+                                          QKeySequence.StandardKey.Delete)
+        self._action(edit, "Select &All", t.select_all, QKeySequence.StandardKey.SelectAll)
+        edit.addSeparator()
+        self._action(edit, "Clip &Gain…", self.timeline.clip_gain_dialog, "Ctrl+G")
+
+        track = bar.addMenu("&Track")
+        self._action(track, "&Add Track", self.add_track, "Ctrl+T")
+        self.remove_track_action = self._action(track, "&Remove Track", self.remove_track)
+        self._action(track, "Re&name Track…", self.rename_track, "F2")
+        self._action(track, "&Colour…", self.track_colour)
+
+        view = bar.addMenu("&View")
+        self._action(view, "Zoom &In", self.timeline.zoom_in, "Ctrl+=")
+        self._action(view, "Zoom &Out", self.timeline.zoom_out, "Ctrl+-")
+        self._action(view, "Zoom to &Song", self.timeline.zoom_to_song, "Ctrl+0")
+        follow = self._action(view, "&Follow Playhead", self._toggle_follow, checkable=True)
+        follow.setChecked(s.view.follow_playhead)
+        view.addAction(self.mixer_dock.toggleViewAction())
+
+        transport = bar.addMenu("T&ransport")
+        self._action(transport, "&Play / Stop", s.toggle_play, "Space")
+        self._action(transport, "&Record", s.record, "R")
+        self._action(transport, "Go to &Start", lambda: s.locate(0), "Home")
+        self._action(transport, "Go to &End", lambda: s.locate(s.project.end_frame), "End")
+        self._action(transport, "Add &Marker", self.timeline.add_marker_at_playhead, "M")
+        self._action(transport, "&Next Marker", self.timeline.next_marker, "Ctrl+Right")
+        self._action(transport, "Pre&vious Marker", self.timeline.previous_marker, "Ctrl+Left")
+
+        options = bar.addMenu("&Options")
+        self._action(options, "&Audio Device…", self.audio_settings)
+        snap = options.addMenu("&Snap")
+        for name in SNAP_CHOICES:
+            action = self._action(snap, name, lambda _=False, n=name: s.view.set_snap(n),
+                                  checkable=True)
+            action.setChecked(name == s.view.snap)
+            s.view.changed.connect(lambda a=action, n=name: a.setChecked(s.view.snap == n))
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard Shortcuts", self.show_shortcuts, "F1")
+        self._action(help_menu, "&About MiniDAW", self.show_about)
+        self._update_actions()
+
+    # --- titles, status and enabled actions ---------------------------------------------------
+
+    def _update_title(self) -> None:
+        s = self.session
+        name = s.project.name
+        where = f" — {s.folder}" if s.folder else ""
+        self.setWindowTitle(f"{name}{'*' if s.is_modified else ''}{where} · MiniDAW")
+        self.undo_action.setText(f"Undo {s.history.undo_label}".strip())
+        self.redo_action.setText(f"Redo {s.history.redo_label}".strip())
+        self.undo_action.setEnabled(s.history.can_undo)
+        self.redo_action.setEnabled(s.history.can_redo)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        s = self.session
+        has_clips = bool(s.selected_clips)
+        for action in (self.cut_action, self.copy_action, self.duplicate_action,
+                       self.delete_action):
+            action.setEnabled(has_clips)
+        self.remove_track_action.setEnabled(s.selected_track is not None)
+
+    def _update_status(self) -> None:
+        state = self.session.engine_state
+        if state.device is None:
+            self.device_label.setText(f"⚠ {state.message}")
+            self.latency_label.setText("")
+        else:
+            info = state.device
+            self.device_label.setText(f"{info.output_device} · {info.rate} Hz")
+            latency = 1000 * (info.output_latency_frames + info.input_latency_frames) / info.rate
+            self.latency_label.setText(f"block {info.block_size} · latency {latency:.1f} ms")
+        self.underrun_label.setText(f"dropouts {state.underruns + state.device_xruns}")
+        if state.error:
+            self.statusBar().showMessage(state.error, 10000)
+
+    def _update_disk(self) -> None:
+        folder = self.session.folder
+        if folder is None or not folder.exists():
+            self.disk_label.setText("")
+            return
+        free = shutil.disk_usage(folder).free
+        rate = self.session.project.sample_rate
+        minutes = free / (rate * 4 * 2 * 60)  # a stereo float take
+        self.disk_label.setText(f"disk {free / 2**30:.1f} GB free (~{minutes:,.0f} min stereo)")
+
+    def show_error(self, message: str) -> None:
+        self.last_error = message
+        self.statusBar().showMessage(message, 10000)
+        if self.error_dialogs_enabled:
+            QMessageBox.warning(self, "MiniDAW", message)
+
+    # --- file commands ------------------------------------------------------------------------
+
+    def _ask_to_save(self) -> bool:
+        """True when it is fine to drop the current song (saved, discarded, or unchanged)."""
+        if not self.session.is_modified:
+            return True
+        answer = QMessageBox.question(
+            self, "Save changes?",
+            f"Save the changes to “{self.session.project.name}” before closing it?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def new_project(self) -> None:
+        if not self._ask_to_save():
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "New project", "Untitled.minidaw",
+                                              "MiniDAW projects (*.minidaw)")
+        if path:
+            name = Path(path).name.removesuffix(".minidaw")
+            try:
+                folder = create_project(Path(path), Project(name=name))
+            except (OSError, FileExistsError) as error:
+                self.show_error(str(error))
+                return
+            self.open_project(folder)
+
+    def open_dialog(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Open project (a .minidaw folder)")
+        if path:
+            self.open_project(Path(path))
+
+    def open_project(self, folder: Path) -> bool:
+        """Open another song in this window; a damaged project shows an error and changes
+        nothing."""
+        if not self._ask_to_save():
+            return False
+        try:
+            project = Session.load(folder)
+        except ProjectFileError as error:
+            self.show_error(f"Cannot open the project.\n\n{error}")
+            return False
+        engine = self.session.engine
+        self.session.engine = None
+        self.session.shutdown()
+        session = Session(project, Path(folder), engine)
+        if engine is not None:
+            engine.set_project(project)
+        self._replace_session(session)
+        self._remember_recent(Path(folder))
+        return True
+
+    def _replace_session(self, session: Session) -> None:
+        old_mixer = self.mixer
+        self.timeline.shutdown()
+        self.session = session
+        self.menuBar().clear()
+        self.removeToolBar(self._toolbar)
+        self._toolbar.deleteLater()
+        self.removeDockWidget(self.mixer_dock)
+        self.mixer_dock.deleteLater()
+        old_mixer.deleteLater()
+        self._build(session)
+
+    def _remember_recent(self, folder: Path) -> None:
+        recent = [str(folder)] + [p for p in self.recent_projects() if p != str(folder)]
+        self.settings.setValue(RECENT_KEY, recent[:RECENT_KEPT])
+
+    def recent_projects(self) -> list[str]:
+        value = self.settings.value(RECENT_KEY) or []
+        return [value] if isinstance(value, str) else list(value)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent_projects():
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_project(Path(p)))
+        self.recent_menu.setEnabled(bool(self.recent_projects()))
+
+    def save(self) -> bool:
+        if self.session.folder is None:
+            return self.save_as()
+        try:
+            self.session.save()
+        except OSError as error:
+            self.show_error(f"Could not save: {error}")
+            return False
+        self._remember_recent(self.session.folder)
+        return True
+
+    def save_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(self, "Save project as",
+                                              f"{self.session.project.name}.minidaw",
+                                              "MiniDAW projects (*.minidaw)")
+        if not path:
+            return False
+        try:
+            folder = self.session.save(Path(path))
+        except (OSError, FileExistsError) as error:
+            self.show_error(f"Could not save: {error}")
+            return False
+        self._remember_recent(folder)
+        return True
+
+    def import_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import audio", "", AUDIO_FILTER)
+        if paths:
+            self.session.import_files([Path(p) for p in paths],
+                                      at_frame=self.session.engine_state.position_frame)
+
+    def bounce_dialog(self) -> None:
+        BounceDialog(self.session, self).exec()
+
+    # --- edit and track commands -------------------------------------------------------------
+
+    def add_track(self) -> None:
+        s = self.session
+        name = f"Track {len(s.project.tracks) + 1}"
+        index = None
+        if s.selected_track is not None:
+            index = [t.id for t in s.project.tracks].index(s.selected_track) + 1
+        if s.edit("Add Track", lambda p: ops.add_track(p, name, index=index)):
+            added = [t for t in s.project.tracks if t.name == name][-1]
+            s.select_track(added.id)
+
+    def remove_track(self) -> None:
+        s = self.session
+        if s.selected_track is None:
+            return
+        track = s.project.track(s.selected_track)
+        if track.clips and self.error_dialogs_enabled:
+            answer = QMessageBox.question(self, "Remove track",
+                                          f"Remove “{track.name}” and its clips? (Undo brings "
+                                          "it back.)")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        s.edit("Remove Track", lambda p: ops.remove_track(p, track.id))
+
+    def rename_track(self) -> None:
+        s = self.session
+        if s.selected_track is None:
+            return
+        track = s.project.track(s.selected_track)
+        name, ok = QInputDialog.getText(self, "Rename track", "Name:", text=track.name)
+        if ok:
+            s.edit("Rename Track", lambda p: ops.rename_track(p, track.id, name))
+
+    def track_colour(self) -> None:
+        s = self.session
+        if s.selected_track is None:
+            return
+        track = s.project.track(s.selected_track)
+        colour = QColorDialog.getColor(QColor(track.colour), self, "Track colour")
+        if colour.isValid():
+            s.edit("Track Colour", lambda p: ops.set_track_colour(p, track.id, colour.name()))
+
+    def _toggle_follow(self, on: bool) -> None:
+        self.session.view.follow_playhead = on
+
+    # --- options and help ---------------------------------------------------------------------
+
+    def audio_settings(self) -> None:
+        from daw.ui.audio_dialog import AudioDialog
+
+        AudioDialog(self.session, self).exec()
+        self._update_status()
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Keyboard shortcuts", shortcuts_html())
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About MiniDAW", about_text())
+
+    # --- closing ------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._ask_to_save():
+            event.ignore()
+            return
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("windowState", self.saveState())
+        self.timeline.shutdown()
+        self.session.shutdown()
+        event.accept()
+

@@ -1,0 +1,250 @@
+"""Track headers left of the lanes: the name (double-click to edit in place), colour swatch,
+record-arm, mute, solo and input-monitor buttons, and a small level meter. Clicking a header
+selects its track."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QWheelEvent
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from daw.model import Track, ops
+from daw.ui.session import Session
+from daw.ui.timeline import style
+from daw.ui.timeline.geometry import LaneLayout
+
+METER_FLOOR_DB = -60.0
+
+# (attribute, button text, tooltip, undo label, edit, colour when on)
+_BUTTONS = (
+    ("record_armed", "R", "Record arm", "Arm Track", ops.set_track_record_armed, "#d9534f"),
+    ("mute", "M", "Mute", "Mute Track", ops.set_track_mute, "#e0a84f"),
+    ("solo", "S", "Solo", "Solo Track", ops.set_track_solo, "#7dc47a"),
+    ("monitor", "I", "Input monitoring", "Monitor Input", ops.set_track_monitor, "#5c9ded"),
+)
+
+
+class LevelMeter(QWidget):
+    """Two thin bars (left, right): peak bright, RMS solid, on a dB scale down to -60 dB."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.levels: tuple[float, float, float, float] | None = None
+        self.setFixedWidth(9)
+
+    def set_levels(self, levels: tuple[float, float, float, float] | None) -> None:
+        if levels != self.levels:
+            self.levels = levels
+            self.update()
+
+    @staticmethod
+    def fraction(level: float) -> float:
+        if level <= 0:
+            return 0.0
+        db = 20 * math.log10(level)
+        return min(1.0, max(0.0, (db - METER_FLOOR_DB) / -METER_FLOOR_DB))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        height = self.height()
+        painter.fillRect(self.rect(), style.METER_BACK)
+        if self.levels is not None:
+            peaks, rms = self.levels[:2], self.levels[2:]
+            for side in range(2):
+                x = 1 + side * 4
+                peak = self.fraction(peaks[side])
+                colour = (style.METER_HIGH if peak > 0.98 else style.METER_MID if peak > 0.9
+                          else style.METER_LOW)
+                dim = QColor(colour)
+                dim.setAlpha(110)
+                painter.fillRect(QRectF(x, height * (1 - peak), 3, height * peak), dim)
+                level = self.fraction(rms[side])
+                painter.fillRect(QRectF(x, height * (1 - level), 3, height * level), colour)
+        painter.end()
+
+
+class _NameEdit(QLineEdit):
+    cancelled = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.cancelled.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class TrackHeader(QWidget):
+    """The header of one track."""
+
+    def __init__(self, session: Session, track_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.track_id = track_id
+        self.swatch = QToolButton(self)
+        self.swatch.setFixedSize(12, 12)
+        self.swatch.setToolTip("Track colour")
+        self.swatch.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.swatch.clicked.connect(self.choose_colour)
+        self.name_label = QLabel(self)
+        self.name_label.setStyleSheet(f"color: {style.HEADER_TEXT}; font-weight: 600;")
+        self.name_label.setToolTip("Double-click to rename")
+        self.name_edit = _NameEdit(self)
+        self.name_edit.hide()
+        self.name_edit.editingFinished.connect(self._rename_finished)
+        self.name_edit.cancelled.connect(self._rename_cancelled)
+        self.buttons: dict[str, QToolButton] = {}
+        row = QHBoxLayout()
+        row.setSpacing(2)
+        for attribute, text, tip, label, change, colour in _BUTTONS:
+            button = QToolButton(self)
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setCheckable(True)
+            button.setFixedSize(22, 18)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setStyleSheet(f"QToolButton:checked {{ background: {colour}; color: black; }}")
+            button.clicked.connect(
+                lambda on, c=change, lab=label: self._toggle(lab, c, on))
+            self.buttons[attribute] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        self.meter = LevelMeter(self)
+        top = QHBoxLayout()
+        top.setSpacing(5)
+        top.addWidget(self.swatch)
+        top.addWidget(self.name_label, 1)
+        top.addWidget(self.name_edit, 1)
+        column = QVBoxLayout()
+        column.setSpacing(3)
+        column.addLayout(top)
+        column.addLayout(row)
+        column.addStretch(1)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(6, 4, 4, 5)
+        outer.addLayout(column, 1)
+        outer.addWidget(self.meter)
+        self.refresh()
+
+    def _toggle(self, label: str, change, on: bool) -> None:
+        self.session.edit(label, lambda p: change(p, self.track_id, on))
+        self.refresh()  # a refused edit puts the button back
+
+    def track(self) -> Track:
+        return self.session.project.track(self.track_id)
+
+    def refresh(self) -> None:
+        track = self.track()
+        self.name_label.setText(track.name)
+        if self.swatch.property("colour") != track.colour:
+            self.swatch.setProperty("colour", track.colour)
+            self.swatch.setStyleSheet(f"background: {track.colour}; border: 1px solid #111;")
+        for attribute, button in self.buttons.items():
+            button.setChecked(bool(getattr(track, attribute)))
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        selected = self.session.selected_track == self.track_id
+        painter.fillRect(self.rect(), style.HEADER_SELECTED if selected else style.HEADER)
+        painter.fillRect(QRectF(0, 0, 3, self.height()), QColor(self.track().colour))
+        painter.setPen(style.LANE_BORDER)
+        painter.drawLine(0, self.height() - 1, self.width(), self.height() - 1)
+        painter.end()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.session.select_track(self.track_id)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if self.name_label.geometry().contains(event.position().toPoint()):
+            self.start_rename()
+
+    def start_rename(self) -> None:
+        """Edit the name in place: Enter keeps it (one undo step), Escape cancels."""
+        self.name_edit.setText(self.track().name)
+        self.name_label.hide()
+        self.name_edit.show()
+        self.name_edit.selectAll()
+        self.name_edit.setFocus()
+
+    def _rename_finished(self) -> None:
+        if not self.name_edit.isVisible():
+            return
+        name = self.name_edit.text().strip()
+        self._close_editor()
+        if name and name != self.track().name:
+            self.session.edit("Rename Track", lambda p: ops.rename_track(p, self.track_id, name))
+
+    def _rename_cancelled(self) -> None:
+        self._close_editor()
+
+    def _close_editor(self) -> None:
+        self.name_edit.hide()
+        self.name_label.show()
+
+    def choose_colour(self) -> None:
+        colour = QColorDialog.getColor(QColor(self.track().colour), self, "Track Colour")
+        if colour.isValid():
+            self.session.edit("Track Colour", lambda p: ops.set_track_colour(
+                p, self.track_id, colour.name()))
+
+
+class HeaderColumn(QWidget):
+    """The headers, placed to line up with the lanes (same height, same vertical scroll)."""
+
+    wheelTurned = Signal(QWheelEvent)
+
+    def __init__(self, session: Session, layout: LaneLayout, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.layout_ = layout
+        self.headers: dict[str, TrackHeader] = {}
+        self.setFixedWidth(style.HEADER_WIDTH)
+        self.sync()
+
+    def sync(self) -> None:
+        """Match the headers to the project's tracks (kept by id), then place them."""
+        tracks = self.session.project.tracks
+        wanted = {t.id for t in tracks}
+        for track_id in list(self.headers):
+            if track_id not in wanted:
+                self.headers.pop(track_id).deleteLater()
+        for track in tracks:
+            header = self.headers.get(track.id)
+            if header is None:
+                header = self.headers[track.id] = TrackHeader(self.session, track.id, self)
+                header.show()
+            else:
+                header.refresh()
+        self.place()
+
+    def place(self) -> None:
+        height = self.layout_.lane_height
+        for index, track in enumerate(self.session.project.tracks):
+            self.headers[track.id].setGeometry(0, self.layout_.top(index), self.width(), height)
+
+    def update_meters(self) -> None:
+        levels = self.session.engine_state.levels
+        for track_id, header in self.headers.items():
+            header.meter.set_levels(levels.get(track_id))
+
+    def resizeEvent(self, event) -> None:
+        self.place()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), style.LANE_BORDER)
+        painter.end()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        self.wheelTurned.emit(event)
+        event.accept()
