@@ -25,6 +25,7 @@ from daw.dsp.click import Metronome
 from daw.engine.audio_io import AudioDeviceError, AudioIO, StreamInfo
 from daw.engine.calibration import CalibrationError, measure_round_trip
 from daw.engine.devices import AudioUnavailable, Device, DeviceNotFound, choose_rate, find_device
+from daw.engine.live_peaks import LivePeaks, TakePreview
 from daw.engine.monitor import Monitor
 from daw.engine.plan import compile_plan
 from daw.engine.playback import PlaybackFeeder
@@ -73,6 +74,8 @@ class EngineState:
     1.0, after fader and pan. Empty when stopped."""
     input_peaks: tuple[float, ...] = ()
     """Peak level of each device input over the last moments, full scale 1.0."""
+    takes: tuple[TakePreview, ...] = ()
+    """While recording: each take's place and its waveform so far, for the timeline."""
     dsp_load: float = 0.0
     """Render time over audio time for the latest chunks (1.0 means no time to spare)."""
     error: str | None = None
@@ -109,6 +112,7 @@ class Engine:
         self._metronome_on = False
         self._recorder: TakeRecorder | None = None
         self._finished_takes: list[Take] = []
+        self._live_peaks: LivePeaks | None = None
         self._record_play_from = 0
         self._count_in_until: int | None = None
         self._input_block = np.zeros((0, 0), dtype=np.float32)
@@ -253,6 +257,8 @@ class Engine:
             np.maximum(self._peaks * 0.9, np.abs(block).max(axis=0), out=self._peaks)
             if self._recorder is not None:
                 self._recorder.push(block.copy())
+                if self._live_peaks is not None:
+                    self._live_peaks.add(block)
                 if self._recorder.error is not None:  # a full disk: stop, keep what is there
                     self._end_recording()
                     self._halt_playback()
@@ -299,6 +305,7 @@ class Engine:
             levels=levels,
             loop=self._loop if self._loop_on else None,
             input_peaks=tuple(float(p) for p in self._peaks),
+            takes=() if self._live_peaks is None else self._live_peaks.previews,
             dsp_load=self._dsp_load,
             error=self._error,
         )
@@ -491,6 +498,7 @@ class Engine:
         """Close the takes; they wait in `_finished_takes` for the caller of `stop`."""
         recorder, self._recorder = self._recorder, None
         self._count_in_until = None
+        self._live_peaks = None
         if recorder is None:
             return
         self._finished_takes.extend(recorder.finish())
@@ -556,4 +564,8 @@ class Engine:
         self._count_in_until = record_from if count_in > 0 else None
         self._apply_transport_options()
         input_ahead = self._start_output(play_from, with_input=True)
-        recorder.set_origin(self._origin_of_take(io, input_ahead))
+        origin = self._origin_of_take(io, input_ahead)
+        recorder.set_origin(origin)
+        self._live_peaks = LivePeaks({t.id: t.input_channels for t in armed}, origin, record_from,
+                                     self._project.sample_rate / io.info.rate,
+                                     rate=io.info.rate)

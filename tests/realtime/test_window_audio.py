@@ -44,6 +44,15 @@ def window_on_jack(qtbot, tmp_path: Path, jack_device) -> Iterator[MainWindow]:
     window.deleteLater()
 
 
+def red_pixels(window: MainWindow) -> int:
+    """Pixels of the lanes painted in the colour of a take being recorded."""
+    image = window.timeline.lanes.grab().toImage()
+    pixels = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(
+        image.height(), image.bytesPerLine() // 4, 4)[:, :image.width()]
+    blue, green, red = (pixels[..., k].astype(int) for k in range(3))
+    return int(np.count_nonzero((red > green + 50) & (red > blue + 50)))
+
+
 def test_record_from_the_window(window_on_jack: MainWindow, qtbot, virtual_audio) -> None:
     window = window_on_jack
     session = window.session
@@ -54,9 +63,14 @@ def test_record_from_the_window(window_on_jack: MainWindow, qtbot, virtual_audio
     qtbot.keyClick(window, Qt.Key.Key_R)
     qtbot.waitUntil(lambda: session.engine_state.recording, timeout=3000)
     audio.mic.play(voice)
-    qtbot.wait(1500)
+    qtbot.wait(700)
+    growing = [red_pixels(window), None]
+    qtbot.wait(700)
+    growing[1] = red_pixels(window)
+    assert 0 < growing[0] < growing[1]  # the take's clip grows on the timeline as it records
     qtbot.keyClick(window, Qt.Key.Key_Space)  # stop: the take becomes a clip
     qtbot.waitUntil(lambda: len(session.project.track("Vocal").clips) == 1, timeout=5000)
+    assert session.engine_state.error is None
     (clip,) = session.project.track("Vocal").clips
     assert clip.start_frame == RATE  # where recording started
     assert session.history.undo_label == "Record"

@@ -33,6 +33,7 @@ from daw.ui.timeline.geometry import Hit, LaneLayout, Zone, hit_test
 from daw.ui.timeline.gestures import Drag, FadeDrag, GainDrag, MoveDrag, RubberBand, TrimDrag
 from daw.ui.timeline.grid import beat_positions, beat_step
 from daw.ui.timeline.peak_cache import PeakCache
+from daw.ui.timeline.recording import paint_takes
 
 _CURSORS = {
     Zone.BODY: Qt.CursorShape.ArrowCursor,
@@ -76,7 +77,12 @@ class Lanes(QWidget):
         return self.session.view.frame_to_x(self.session.engine_state.position_frame)
 
     def playhead_moved(self) -> None:
-        """Repaint the strips where the playhead was and is, not the whole lanes."""
+        """Repaint the strips where the playhead was and is, not the whole lanes (the whole
+        lanes while recording, where the takes grow)."""
+        if self.session.engine_state.recording:
+            self.update()
+            self._playhead_x = self.playhead_x()
+            return
         old, new = self._playhead_x, self.playhead_x()
         if round(old) == round(new):
             return
@@ -107,6 +113,7 @@ class Lanes(QWidget):
         area = QRectF(event.rect())
         painter = QPainter(self)
         painter.drawImage(area, self._layer, QRectF(area.topLeft() * ratio, area.size() * ratio))
+        paint_takes(painter, self.session, self.layout, self.width())
         if isinstance(self.drag, RubberBand) and self.drag.active:
             painter.setPen(QPen(style.RUBBER_BAND_EDGE, 1))
             painter.setBrush(style.RUBBER_BAND)
