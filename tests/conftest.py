@@ -48,3 +48,9 @@ def jack_server_factory() -> Callable[..., AbstractContextManager[JackServer]]:
     settings for the block (``sync=False`` behaves like a real card: use it for underruns)."""
     _skip_without_jack()
     return jack_harness.jack_server_factory
+
+
+@pytest.fixture(autouse=True)
+def _private_user_settings(tmp_path_factory, monkeypatch) -> None:
+    """Tests never read or write the real user's audio settings."""
+    monkeypatch.setenv("MINIDAW_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))

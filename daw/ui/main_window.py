@@ -4,6 +4,7 @@ menus, the keyboard shortcuts and the status bar."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
+from daw.engine.audio_setup import config_for
+from daw.engine.settings import AudioSettings, SettingsError, load_settings, save_settings
 from daw.model import Project, ProjectFileError, ops
 from daw.model.store import create_project
 from daw.ui.bounce_dialog import BounceDialog
@@ -164,6 +167,17 @@ class MainWindow(QMainWindow):
 
         options = bar.addMenu("&Options")
         self._action(options, "&Audio Device…", self.audio_settings)
+        count_in = options.addMenu("&Count-in")
+        current = self._audio_settings().count_in_bars
+        self.count_in_actions = {}
+        for bars, label in ((0, "Off"), (1, "1 bar"), (2, "2 bars"), (4, "4 bars")):
+            action = self._action(count_in, label, lambda _=False, b=bars: self.set_count_in(b),
+                                  checkable=True)
+            action.setChecked(bars == current)
+            self.count_in_actions[bars] = action
+        self.click_playback_action = self._action(
+            options, "Click During &Playback", self.set_click_during_playback, checkable=True)
+        self.click_playback_action.setChecked(self._audio_settings().click_during_playback)
         snap = options.addMenu("&Snap")
         for name in SNAP_CHOICES:
             action = self._action(snap, name, lambda _=False, n=name: s.view.set_snap(n),
@@ -389,6 +403,29 @@ class MainWindow(QMainWindow):
         self.session.view.follow_playhead = on
 
     # --- options and help ---------------------------------------------------------------------
+
+    @staticmethod
+    def _audio_settings() -> AudioSettings:
+        return load_settings()[0]
+
+    def _change_audio_settings(self, **changes: object) -> None:
+        """Apply a metronome setting to the engine now and remember it."""
+        settings = replace(self._audio_settings(), **changes)
+        try:
+            save_settings(settings)
+        except SettingsError as error:
+            self.show_error(str(error))
+        engine = self.session.engine
+        if engine is not None:
+            engine.set_config(config_for(settings, self.session.engine_state.device))
+
+    def set_count_in(self, bars: int) -> None:
+        for count, action in self.count_in_actions.items():
+            action.setChecked(count == bars)
+        self._change_audio_settings(count_in_bars=bars)
+
+    def set_click_during_playback(self, on: bool) -> None:
+        self._change_audio_settings(click_during_playback=bool(on))
 
     def audio_settings(self) -> None:
         from daw.ui.audio_dialog import AudioDialog

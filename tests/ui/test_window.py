@@ -142,3 +142,13 @@ def test_closing_with_unsaved_changes_asks(window: MainWindow, monkeypatch, answ
     monkeypatch.setattr(QMessageBox, "question", question)
     assert window.close() is closes
     assert asked == ["Save changes?"]
+
+
+def test_count_in_and_click_options_are_remembered(window: MainWindow) -> None:
+    from daw.engine.settings import load_settings
+
+    window.set_count_in(2)
+    window.set_click_during_playback(True)
+    settings, _ = load_settings()
+    assert settings.count_in_bars == 2 and settings.click_during_playback
+    assert window.count_in_actions[2].isChecked() and not window.count_in_actions[1].isChecked()
