@@ -5,6 +5,7 @@ to look at the window on a machine without a screen (under Xvfb, or Qt's offscre
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,7 +22,8 @@ def take_screenshot(out: Path, project: Path | None = None, size: tuple[int, int
     app = application()
     folder = project or demo_copy()
     session = Session(Session.load(folder), folder)
-    settings = QSettings(str(out.with_suffix(".ini")), QSettings.Format.IniFormat)
+    scratch = tempfile.TemporaryDirectory()  # the window's remembered layout stays out of it
+    settings = QSettings(str(Path(scratch.name) / "window.ini"), QSettings.Format.IniFormat)
     window = MainWindow(session, settings)
     window.error_dialogs_enabled = False
     window.resize(*size)
@@ -40,8 +42,8 @@ def take_screenshot(out: Path, project: Path | None = None, size: tuple[int, int
     window.grab().save(str(out))
     window.session.shutdown()
     window.close()
-    settings_file = Path(settings.fileName())
-    settings_file.unlink(missing_ok=True)
+    del settings
+    scratch.cleanup()
     return out
 
 
