@@ -281,3 +281,22 @@ def test_overlapping_clips_are_allowed(qtbot, tl: Timeline) -> None:
     assert tl.track_of("c2") == "t1"
     assert tl.clip("c2").start_frame == 120000 - 340 * FRAMES_PER_PIXEL
     assert tl.clip("c2").start_frame < tl.clip("c1").end_frame
+
+
+def test_choose_a_tracks_input_from_its_header(qtbot, tmp_path) -> None:
+    from daw.ui.session import Session
+    from daw.ui.timeline import TimelineView
+    from tests.engine.songs import Song
+
+    song = Song(tmp_path / "In.minidaw")
+    song.track("Voice")
+    session = Session(song.project, song.folder)
+    view = TimelineView(session)
+    qtbot.addWidget(view)
+    header = view.headers.headers["Voice"]
+    assert header.input_button.text() == "In 1"
+    assert [label for label, _ in header.input_choices()] == ["In 1", "In 2", "In 1+2"]
+    header.choose_input((0, 1))
+    assert session.project.track("Voice").input_channels == (0, 1)
+    assert header.input_button.text() == "In 1+2"
+    assert session.history.undo_label == "Track Input"

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -117,6 +118,15 @@ class TrackHeader(QWidget):
                 lambda on, c=change, lab=label: self._toggle(lab, c, on))
             self.buttons[attribute] = button
             row.addWidget(button)
+        self.input_button = QToolButton(self)
+        self.input_button.setToolTip("The input this track records from")
+        self.input_button.setFixedHeight(18)
+        self.input_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.input_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.input_menu = QMenu(self.input_button)
+        self.input_menu.aboutToShow.connect(self._fill_inputs)
+        self.input_button.setMenu(self.input_menu)
+        row.addWidget(self.input_button)
         row.addStretch(1)
         self.meter = LevelMeter(self)
         top = QHBoxLayout()
@@ -135,6 +145,28 @@ class TrackHeader(QWidget):
         outer.addWidget(self.meter)
         self.refresh()
 
+    def input_choices(self) -> list[tuple[str, tuple[int, ...]]]:
+        """Each mono input, then each stereo pair, of the open device (two if none is open)."""
+        device = self.session.engine_state.device
+        count = device.input_channels if device is not None and device.input_channels else 2
+        choices = [(f"In {k + 1}", (k,)) for k in range(count)]
+        choices += [(f"In {k + 1}+{k + 2}", (k, k + 1)) for k in range(0, count - 1, 2)]
+        return choices
+
+    def _fill_inputs(self) -> None:
+        self.input_menu.clear()
+        current = self.track().input_channels
+        for label, channels in self.input_choices():
+            action = self.input_menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(channels == current)
+            action.triggered.connect(lambda _=False, c=channels: self.choose_input(c))
+
+    def choose_input(self, channels: tuple[int, ...]) -> None:
+        self.session.edit("Track Input", lambda p: ops.set_track_inputs(p, self.track_id,
+                                                                        channels))
+        self.refresh()
+
     def _toggle(self, label: str, change, on: bool) -> None:
         self.session.edit(label, lambda p: change(p, self.track_id, on))
         self.refresh()  # a refused edit puts the button back
@@ -150,6 +182,7 @@ class TrackHeader(QWidget):
             self.swatch.setStyleSheet(f"background: {track.colour}; border: 1px solid #111;")
         for attribute, button in self.buttons.items():
             button.setChecked(bool(getattr(track, attribute)))
+        self.input_button.setText("In " + "+".join(str(c + 1) for c in track.input_channels))
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
