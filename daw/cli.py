@@ -218,6 +218,12 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_open(args: argparse.Namespace) -> int:
+    from daw.ui.app import run_window  # Qt loads only for the window
+
+    return run_window(Path(args.project) if args.project else None)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     folder = demo_project()
     project = load_project(folder)
@@ -236,8 +242,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="daw",
-        description="MiniDAW: record, edit, mix and master songs. With no command, shows this "
-        "help; the subcommands work without a screen or sound card.",
+        description="MiniDAW: record, edit, mix and master songs. With no command, opens the "
+        "window; the other commands work without a screen or sound card.",
     )
     parser.add_argument("--version", action="version", version=f"MiniDAW {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -274,6 +280,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--at", type=float, default=0.0, help="where to place, in seconds")
     imp.set_defaults(run=cmd_import)
 
+    open_ = sub.add_parser("open", help="open a project in the window (the default command: "
+                           "with none, the last project or the demo song)")
+    open_.add_argument("project", nargs="?", help="the project folder (Name.minidaw)")
+    open_.set_defaults(run=cmd_open)
+
     devices = sub.add_parser("devices", help="list the audio devices (* marks the defaults), "
                              "or choose the ones to use")
     devices.add_argument("--use", metavar="OUTPUT", help="play through this device (a name, "
@@ -298,8 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return 0
+        args = parser.parse_args(["open"])
     try:
         return args.run(args)
     except (UserError, ProjectFileError, MediaError, BounceError, EditError) as error:

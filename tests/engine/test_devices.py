@@ -20,6 +20,7 @@ from daw.engine.devices import (
     find_device,
     format_device_table,
     list_devices,
+    rescan_devices,
     supported_rates,
 )
 from tests.realtime.jack_harness import JACK_HOST_API, JackServer
@@ -66,8 +67,8 @@ def test_find_device_by_name_substring_index_and_default(jack_server: JackServer
 
 
 def test_find_device_says_which_devices_exist(jack_server: JackServer) -> None:
-    with pytest.raises(DeviceNotFound, match=r"No input device matches 'Focusrite'; "
-                       r"choose one of: 'system'"):
+    expected = r"No input device matches 'Focusrite'; choose one of: 'system'"
+    with pytest.raises(DeviceNotFound, match=expected):
         find_device("Focusrite", "input")
     with pytest.raises(DeviceNotFound, match=r"No output device has number 999"):
         find_device(999, "output")
@@ -105,14 +106,15 @@ def test_format_device_table_marks_defaults_and_rates() -> None:
 
 
 def test_devices_report_lists_the_jack_device(jack_server: JackServer) -> None:
-    report = devices_report()
-    lines = report.splitlines()
+    system = find_device("system", "output")
+    lines = devices_report().splitlines()
     assert f"{JACK_HOST_API} (default host API)" in lines
-    (system_line,) = [line for line in lines if " system " in line]
-    assert system_line.split() == [
-        "*", system_line.split()[1], "system", "2", "2", "48000", "48000",
-        "(default", "input,", "default", "output)",
-    ]  # fmt: skip
+    assert "      #  name     in  out    rate  rates" in lines
+    assert (
+        f"  * {system.index:>3}  system    2    2   48000  48000  (default input, default output)"
+        in lines
+    )
+    assert lines[-1] == "* default device; rates in Hz"
 
 
 def _report_in_fresh_process(prelude: str, env: dict[str, str]) -> dict[str, object]:
@@ -163,3 +165,9 @@ def test_devices_report_without_portaudio_names_the_package() -> None:
     assert outcome["count"] is None
     assert "libportaudio2" in outcome["report"]
     assert "Editing and bounce still work." in outcome["report"]
+
+
+def test_rescan_finds_the_same_device_again(jack_server: JackServer) -> None:
+    before = find_device("system", "input")
+    rescan_devices()
+    assert find_device("system", "input") == before
