@@ -213,3 +213,33 @@ def test_render_past_the_end_and_before_a_clip_is_silence(song: Song) -> None:
     assert not render(song, start=end, frames=5000).any()
     out = render(song, start=end - 10, frames=20)
     assert out[:10].any() and not out[10:].any()
+
+
+def test_track_and_master_chains_and_bypass(song: Song) -> None:
+    from dataclasses import replace
+
+    from daw.model import EffectSettings
+
+    demo_like(song)
+    plain = render(song)
+    trim = EffectSettings("fx-trim", "gain", (("gain_db", -6.0),))
+    track = song.project.tracks[1]
+    bypassed = replace(track, effects=(replace(trim, bypassed=True),))
+    song.project = song.project.with_tracks(
+        (song.project.tracks[0], bypassed, *song.project.tracks[2:]))
+    np.testing.assert_array_equal(render(song).view(np.uint32), plain.view(np.uint32))
+    active = replace(track, effects=(trim,))
+    song.project = song.project.with_tracks(
+        (song.project.tracks[0], active, *song.project.tracks[2:]))
+    with_trim = render(song)
+    without_track = song.project.with_tracks(
+        (song.project.tracks[0], *song.project.tracks[2:]))
+    song_copy = Song.__new__(Song)
+    song_copy.__dict__.update(song.__dict__, project=without_track)
+    others = render(song_copy, frames=song.project.end_frame)
+    # the trimmed track adds half its amplitude to the rest of the mix
+    np.testing.assert_allclose(with_trim - others, (plain - others) * 10 ** (-6 / 20),
+                               atol=2e-6)
+    song.project = replace(song.project, master=replace(
+        song.project.master, effects=(EffectSettings("fx-m", "gain", (("gain_db", 6.0),)),)))
+    np.testing.assert_allclose(render(song), with_trim * 10 ** (6 / 20), rtol=1e-5, atol=1e-6)
