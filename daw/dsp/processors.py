@@ -28,13 +28,23 @@ class Processor(ABC):
     def reset(self) -> None:  # noqa: B027 - stateless processors have nothing to forget
         """Forget all state, as after a locate."""
 
+    def set_params(self, params: Mapping[str, float]) -> bool:
+        """Take new settings without losing state (a knob turned while playing); False if this
+        processor cannot, and a new one must be built (its state then starts afresh)."""
+        return False
+
 
 class GainProcessor(Processor):
     """Utility gain (trim) and polarity: the simplest effect, and a model for the others."""
 
     def __init__(self, gain_db: float = 0.0, invert_polarity: float = 0.0) -> None:
-        factor = db_to_gain(gain_db) * (-1.0 if invert_polarity >= 0.5 else 1.0)
-        self._factor = np.float32(factor)
+        self._factor = np.float32(1.0)
+        self.set_params({"gain_db": gain_db, "invert_polarity": invert_polarity})
+
+    def set_params(self, params: Mapping[str, float]) -> bool:
+        sign = -1.0 if params.get("invert_polarity", 0.0) >= 0.5 else 1.0
+        self._factor = np.float32(db_to_gain(params.get("gain_db", 0.0)) * sign)
+        return True
 
     def process(self, block: np.ndarray) -> None:
         if self._factor != 1.0:

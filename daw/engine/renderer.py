@@ -79,6 +79,8 @@ class Renderer:
         self.meter: LevelTaker | None = None
         """Set for live playback: measures every track and the master per block."""
         self._processors: dict[str, Processor] = {}
+        self._settings: dict[str, tuple[tuple[str, int], tuple[tuple[str, float], ...]]] = {}
+        """Per effect id: the (kind, channels) and params its processor was built or set with."""
         self._build_processors(plan)
 
     # --- plan and effect state ------------------------------------------------------------
@@ -96,16 +98,19 @@ class Renderer:
         for effect in plan.master_effects:
             wanted[effect.id] = (effect, 2)
         processors: dict[str, Processor] = {}
+        settings: dict[str, tuple[tuple[str, int], tuple[tuple[str, float], ...]]] = {}
         for effect_id, (effect, channels) in wanted.items():
+            shape = (effect.kind, channels)
+            settings[effect_id] = (shape, effect.params)
             old = self._processors.get(effect_id)
-            key = (effect.kind, effect.params, channels)
-            if old is not None and getattr(old, "_settings_key", None) == key:
-                processors[effect_id] = old
+            known = self._settings.get(effect_id)
+            same_shape = old is not None and known is not None and known[0] == shape
+            if same_shape and (known[1] == effect.params or old.set_params(dict(effect.params))):
+                processors[effect_id] = old  # the same instance: its state (tails) carries on
                 continue
-            processor = create_processor(effect.kind, dict(effect.params), channels,
-                                         plan.sample_rate)
-            processor._settings_key = key  # type: ignore[attr-defined]
-            processors[effect_id] = processor
+            processors[effect_id] = create_processor(effect.kind, dict(effect.params), channels,
+                                                     plan.sample_rate)
+        self._settings = settings
         self._processors = processors
 
     def reset(self) -> None:

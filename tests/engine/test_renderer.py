@@ -243,3 +243,24 @@ def test_track_and_master_chains_and_bypass(song: Song) -> None:
     song.project = replace(song.project, master=replace(
         song.project.master, effects=(EffectSettings("fx-m", "gain", (("gain_db", 6.0),)),)))
     np.testing.assert_allclose(render(song), with_trim * 10 ** (6 / 20), rtol=1e-5, atol=1e-6)
+
+
+def test_effect_state_survives_a_plan_swap(song: Song) -> None:
+    """A changed parameter is taken by the same processor; another kind builds a new one."""
+    from dataclasses import replace
+
+    from daw.engine.plan import compile_plan
+    from daw.model import EffectSettings
+
+    demo_like(song)
+    trim = EffectSettings("fx-trim", "gain", (("gain_db", -6.0),))
+    track = replace(song.project.tracks[0], effects=(trim,))
+    song.project = song.project.with_tracks((track, *song.project.tracks[1:]))
+    with MediaPool(song.folder, song.project.media) as pool:
+        renderer = Renderer(compile_plan(song.project), pool)
+        first = renderer._processors["fx-trim"]
+        louder = replace(track, effects=(replace(trim, params=(("gain_db", -3.0),)),))
+        renderer.swap_plan(compile_plan(song.project.with_tracks(
+            (louder, *song.project.tracks[1:]))))
+        assert renderer._processors["fx-trim"] is first
+        assert first._factor == np.float32(10 ** (-3 / 20))
