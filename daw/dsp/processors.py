@@ -1,9 +1,8 @@
-"""The Processor interface that every effect sits behind, and the registry of effect kinds.
+"""The Processor interface that every effect sits behind, and the simplest effect (gain).
 
 A processor works in place on float32 blocks of shape (frames, channels) and keeps whatever
 state it needs between blocks (filter memories, tails), so a stream of blocks gives the same
-result as one long block. The engine builds processors from the project's effect settings by
-kind name; a kind it does not know is refused with the list of the ones it does.
+result as one long block. The registry of effect kinds is `daw.dsp.effects`.
 """
 
 from __future__ import annotations
@@ -54,24 +53,13 @@ class GainProcessor(Processor):
 ProcessorFactory = Callable[[Mapping[str, float], int, int], Processor]
 """(params, channels, sample_rate) -> a processor."""
 
-EFFECT_KINDS: dict[str, ProcessorFactory] = {
-    "gain": lambda params, channels, rate: GainProcessor(
-        params.get("gain_db", 0.0), params.get("invert_polarity", 0.0)
-    ),
+
+def _gain(params: Mapping[str, float], channels: int, rate: int) -> Processor:
+    return GainProcessor(params.get("gain_db", 0.0), params.get("invert_polarity", 0.0))
+
+
+EFFECTS: dict[str, ProcessorFactory] = {"gain": _gain}
+PARAMETERS = {
+    "gain": (("gain_db", "Gain", "dB", -48.0, 24.0, 0.0),
+             ("invert_polarity", "Invert polarity", "", 0.0, 1.0, 0.0)),
 }
-
-
-class UnknownEffectError(ValueError):
-    """An effect kind this version of MiniDAW cannot build."""
-
-
-def create_processor(
-    kind: str, params: Mapping[str, float], channels: int, sample_rate: int
-) -> Processor:
-    """Build the processor for an effect kind, or say which kinds exist."""
-    try:
-        factory = EFFECT_KINDS[kind]
-    except KeyError:
-        known = ", ".join(sorted(EFFECT_KINDS))
-        raise UnknownEffectError(f"unknown effect {kind!r} (known: {known})") from None
-    return factory(params, channels, sample_rate)

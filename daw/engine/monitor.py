@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from daw.dsp.effects import create_processor
 from daw.dsp.gain import db_to_gain
 from daw.dsp.pan import mono_pan_gains, stereo_balance_gains
-from daw.dsp.processors import Processor, create_processor
+from daw.dsp.processors import Processor
 from daw.engine.audio_io import AudioIO
 from daw.model.project import Track
 

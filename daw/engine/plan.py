@@ -9,11 +9,12 @@ render runs (effect state lives in the renderer, by effect id).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
 
+from daw.dsp.effects import TEMPO_AWARE, TEMPO_PARAM
 from daw.dsp.fades import fade_in_curve, fade_out_curve
 from daw.dsp.gain import db_to_gain
 from daw.dsp.pan import mono_pan_gains, stereo_balance_gains
@@ -137,8 +138,17 @@ def _compile_track(project: Project, track: Track) -> TrackPlan:
         channels=channels,
         clips=tuple(plans),
         output_gains=np.array([fader * pan[0], fader * pan[1]], dtype=np.float32),
-        effects=tuple(e for e in track.effects if not e.bypassed),
+        effects=tuple(_with_tempo(e, project.tempo_bpm) for e in track.effects
+                      if not e.bypassed),
     )
+
+
+def _with_tempo(effect: EffectSettings, tempo_bpm: float) -> EffectSettings:
+    """Effects synced to the song (a delay in notes) get the project's tempo."""
+    if effect.kind not in TEMPO_AWARE:
+        return effect
+    params = tuple(p for p in effect.params if p[0] != TEMPO_PARAM)
+    return replace(effect, params=(*params, (TEMPO_PARAM, float(tempo_bpm))))
 
 
 def compile_plan(project: Project) -> RenderPlan:
@@ -149,6 +159,7 @@ def compile_plan(project: Project) -> RenderPlan:
         end_frame=project.end_frame,
         tracks=tracks,
         master_gain=np.float32(db_to_gain(project.master.gain_db)),
-        master_effects=tuple(e for e in project.master.effects if not e.bypassed),
+        master_effects=tuple(_with_tempo(e, project.tempo_bpm) for e in project.master.effects
+                             if not e.bypassed),
         media_ids=frozenset(c.media_id for t in tracks for c in t.clips),
     )

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from daw.dsp.processors import Processor, create_processor
+from daw.dsp.effects import create_processor
+from daw.dsp.processors import Processor
 from daw.engine.plan import ClipPlan, RenderPlan, TrackPlan
 from daw.media import MediaPool
 from daw.model.project import EffectSettings

@@ -264,3 +264,24 @@ def test_effect_state_survives_a_plan_swap(song: Song) -> None:
             (louder, *song.project.tracks[1:]))))
         assert renderer._processors["fx-trim"] is first
         assert first._factor == np.float32(10 ** (-3 / 20))
+
+
+def test_a_delay_synced_to_the_tempo_echoes_on_the_beat(song: Song) -> None:
+    from dataclasses import replace
+
+    from daw.model import EffectSettings
+
+    click = np.zeros((48000, 1), dtype=np.float32)
+    click[100, 0] = 0.5
+    song.media("click", click)
+    song.track("T", pan=-1.0)
+    song.clip("T", "click", 0, "c")
+    song.project = ops.set_tempo(song.project, 150.0)  # a quarter note is 19200 frames
+    echo = EffectSettings("fx-delay", "delay", (("sync", 1.0), ("note_beats", 1.0),
+                                                ("feedback_percent", 0.0),
+                                                ("mix_percent", 50.0)))
+    track = replace(song.project.tracks[0], effects=(echo,))
+    song.project = song.project.with_tracks((track,))
+    out = render(song)[:, 0]
+    hits = np.flatnonzero(np.abs(out) > 1e-4)
+    assert list(hits) == [100, 100 + 19200]
