@@ -6,15 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from daw.dsp import pedal_effects, processors
+from daw.dsp import dynamics, eq, pedal_effects, processors
 from daw.dsp.processors import Processor, ProcessorFactory
 
 EFFECT_KINDS: dict[str, ProcessorFactory] = {
     **processors.EFFECTS,
+    **eq.EFFECTS,
+    **dynamics.EFFECTS,
     **pedal_effects.EFFECTS,
 }
 PARAMETERS: dict[str, tuple[tuple[str, str, str, float, float, float], ...]] = {
     **processors.PARAMETERS,
+    **eq.PARAMETERS,
+    **dynamics.PARAMETERS,
     **pedal_effects.PARAMETERS,
 }
 """Per kind: (name, label, unit, minimum, maximum, default) of each parameter."""
