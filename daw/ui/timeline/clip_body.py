@@ -1,37 +1,85 @@
 """A clip's body: the fill in its track's colour, the waveform at the detail of the zoom (down
 to single samples) with the clip gain applied, the fades as curves over it, and the border.
 
-Everything is drawn relative to the clip's rectangle, so a body can be drawn straight onto the
-lanes or once into an image that is reused while only the clip's place changes (`BodyCache`):
-moving one clip, scrolling or a playhead step then redraws no waveform.
+Bodies are drawn in tiles `TILE` pixels wide, kept and reused while only the clip's place
+changes: moving a clip, scrolling or a playhead step draws no waveform, and only the tiles in
+view are ever drawn, however wide the clip is zoomed.
+
+A zoom draws every tile on screen again, so the missing tiles are drawn together: the waveform
+columns of all tiles of a media file come from one reduction (`columns`); the tiles of one
+height are laid side by side in one image, whose pixels (the body's fill, the waveform over
+it) are set by one envelope computation; then one painter draws each tile's fades and border
+into its part of the image.
 """
 
 from __future__ import annotations
 
 import math
 from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTransform
 
-from daw.dsp.fades import fade_in_curve
 from daw.media import MediaError, PeakReader
-from daw.model import Clip, Fade, MediaRef
+from daw.media.peaks import FINEST_WINDOW
+from daw.model import Clip, MediaRef
 from daw.ui.session import Session
 from daw.ui.timeline import style
+from daw.ui.timeline.columns import Source, column_extremes, peak_source
+from daw.ui.timeline.fades import FadeCurves
 from daw.ui.timeline.peak_cache import PeakCache
-from daw.ui.timeline.polygons import envelope_pixels, polygon
+from daw.ui.timeline.polygons import envelope_mask, polygon, premultiplied
 
-_FADE_POINTS = 1024
-_CURVE_POINTS = 65
 DOTS_FROM_PIXELS = 6.0
 """At this many pixels a sample and more, each sample is drawn as a dot on the line."""
-CACHED_WIDTH = 4096
-"""Bodies up to this wide are kept as images; wider ones (zoomed far in) are drawn each time,
-and then only their visible part."""
+TILE = 1024
+"""Bodies are drawn and kept in tiles this many pixels wide."""
+BATCH_COLUMNS = 16384
+"""Tiles are drawn side by side into images at most about this wide."""
 CACHE_PIXELS = 12_000_000
-"""About 48 MB of cached bodies, several screens' worth."""
+"""About 48 MB of cached tiles, several screens' worth."""
+_FORMAT = QImage.Format.Format_ARGB32_Premultiplied
+
+Item = tuple[Clip, QColor, QRectF, bool]
+"""A clip to draw: the clip, its track's colour, its rectangle on the lanes, selected."""
+Tiles = list[tuple[QPointF, QImage, QRect]]
+"""Where on the lanes each tile of a body goes, and the image and part of it that holds it."""
+
+
+@dataclass(slots=True)
+class _Job:
+    """One tile to draw: `columns` wide, the clip's body (`width` wide) at x `left` in it."""
+
+    key: tuple
+    clip: Clip
+    ref: MediaRef
+    reader: PeakReader | None
+    colour: QColor
+    selected: bool
+    columns: int
+    height: int
+    left: float
+    width: float
+    extremes: tuple[np.ndarray, np.ndarray] | None = None
+
+    def source(self, frames_per_pixel: float) -> float:
+        """The source frame where column 0 starts."""
+        return self.clip.source_offset_frames - self.left * frames_per_pixel
+
+
+@dataclass(frozen=True, slots=True)
+class _Look:
+    """How a body of one colour and state is drawn."""
+
+    fill: int
+    """The body's pixel value."""
+    step: int
+    """What to add (modulo 2**32) to the fill for the waveform's pixel over it."""
+    wave: QColor
+    border: QPen
 
 
 class ClipBody:
@@ -40,122 +88,224 @@ class ClipBody:
     def __init__(self, session: Session, cache: PeakCache) -> None:
         self.session = session
         self.peaks = cache
-        self._fade_tables: dict[str, np.ndarray] = {}
-        self._fade_grid = np.linspace(0.0, 1.0, _FADE_POINTS + 1)
-        self._images: OrderedDict[tuple, QImage] = OrderedDict()
+        self.fades = FadeCurves()
+        self._tiles: OrderedDict[tuple, tuple[QImage, QRect]] = OrderedDict()
         self._pixels = 0
+        self._looks: dict[tuple[int, bool, bool], _Look] = {}
 
     def clear(self) -> None:
-        self._images.clear()
+        self._tiles.clear()
         self._pixels = 0
 
     def draw(self, painter: QPainter, clip: Clip, colour: QColor, rect: QRectF, area: QRectF,
              selected: bool) -> None:
         """The body of `clip` at `rect` (in lanes pixels), where it meets `area`."""
-        if rect.width() > CACHED_WIDTH:
-            shown = rect.intersected(area.adjusted(-2, 0, 2, 0))
-            if not shown.isEmpty():
-                painter.save()
-                painter.setClipRect(shown)
-                self.paint(painter, clip, colour, rect, shown, selected)
-                painter.restore()
-            return
-        left = round(rect.left())
-        painter.drawImage(QPointF(left, rect.top()),
-                          self._image(clip, colour, rect.width(), rect.height(), selected))
+        for where, image, part in self.tiles([(clip, colour, rect, selected)], area)[0]:
+            painter.drawImage(where, image, part)
 
-    def _image(self, clip: Clip, colour: QColor, width: float, height: float,
-               selected: bool) -> QImage:
-        project = self.session.project
-        ref = project.media_ref(clip.media_id)
-        reader = self.peaks.reader(self.session.folder, ref)
-        key = (ref, clip.source_offset_frames, clip.length_frames, clip.gain_db, clip.fade_in,
-               clip.fade_out, clip.muted, colour.rgba(), selected, reader is not None,
-               self.session.view.frames_per_pixel, round(width), round(height))
-        image = self._images.get(key)
-        if image is not None:
-            self._images.move_to_end(key)
-            return image
-        image = QImage(max(1, round(width)), max(1, round(height)),
-                       QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(0)
-        painter = QPainter(image)
-        local = QRectF(0, 0, image.width(), image.height())
-        self.paint(painter, clip, colour, local, local, selected, reader, ref)
-        painter.end()
-        self._images[key] = image
-        self._pixels += image.width() * image.height()
-        while self._pixels > CACHE_PIXELS and len(self._images) > 1:
-            _key, old = self._images.popitem(last=False)
-            self._pixels -= old.width() * old.height()
-        return image
+    def tiles(self, items: Sequence[Item], area: QRectF) -> list[Tiles]:
+        """The tiles of each clip's body that meet `area`; those not cached are drawn first,
+        all together.
 
-    def paint(self, painter: QPainter, clip: Clip, colour: QColor, rect: QRectF,
-              shown: QRectF, selected: bool, reader: PeakReader | None = None,
-              ref: MediaRef | None = None) -> None:
-        """Draw the body at `rect`, only its part in `shown`."""
-        if ref is None:
-            ref = self.session.project.media_ref(clip.media_id)
-            reader = self.peaks.reader(self.session.folder, ref)
-        if clip.muted:
-            body, wave = style.MUTED_BODY, style.MUTED_WAVE
-        else:
-            body = QColor(colour)
-            body.setAlpha(style.CLIP_SELECTED_ALPHA if selected else style.CLIP_ALPHA)
-            wave = style.WAVEFORM
-        painter.fillRect(shown, body)
-        if reader is not None:
-            try:
-                self._paint_waveform(painter, reader, clip, rect, shown, wave)
-            except MediaError as error:
-                self.peaks.report_unreadable(self.session.folder, ref, error)
-        self._paint_fades(painter, clip, rect, shown)
-        edge = QRectF(QPointF(max(rect.left(), shown.left() - 4), rect.top()),
-                      QPointF(min(rect.right(), shown.right() + 4), rect.bottom()))
-        border = style.SELECTED_EDGE if selected else colour.darker(160)
-        painter.setPen(QPen(border, 2 if selected else 1))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRect(edge.adjusted(0.5, 0.5, -0.5, -0.5))
-
-    # --- the waveform ---------------------------------------------------------------------
-
-    def _paint_waveform(self, painter: QPainter, reader: PeakReader, clip: Clip, rect: QRectF,
-                        shown: QRectF, colour: QColor) -> None:
-        """Column x shows the audio from source frame offset + (x - rect.left()) * fpp on."""
+        A body is drawn at its rectangle's left edge rounded to a pixel, `round(width)` wide;
+        tile t holds its columns from t * TILE on."""
+        project, folder = self.session.project, self.session.folder
+        refs = {ref.id: ref for ref in project.media}
         fpp = self.session.view.frames_per_pixel
-        x0, x1 = math.floor(shown.left()), math.ceil(shown.right())
-        if x1 <= x0:
-            return
-        inner = rect.adjusted(0, 1, 0, -1)
-        row = inner.height() / reader.peaks.channels
-        scale = 10.0 ** (clip.gain_db / 20.0)
-        if fpp < 1.0:
-            self._paint_samples(painter, reader, clip, rect, x0, x1, inner, row, scale, colour)
-            return
-        source = clip.source_offset_frames + (x0 - rect.left()) * fpp
-        mins, maxs = reader.query(source, fpp, x1 - x0)
-        end = clip.source_offset_frames + clip.length_frames
-        past = clip.source_offset_frames + (np.arange(x0, x1) - rect.left()) * fpp >= end
-        mins[:, past] = np.nan
-        top = math.floor(inner.top())
-        pixels = envelope_pixels(mins, maxs, scale, inner.top() - top,
-                                 math.ceil(inner.bottom()) - top, row, colour)
-        image = QImage(pixels.data, pixels.shape[1], pixels.shape[0], 4 * pixels.shape[1],
-                       QImage.Format.Format_ARGB32_Premultiplied)
-        painter.drawImage(QPointF(x0, top), image)
+        placed: list[list[tuple[QPointF, tuple]]] = []
+        missing: dict[tuple, _Job] = {}
+        for clip, colour, rect, selected in items:
+            ref = refs[clip.media_id]
+            reader = self.peaks.reader(folder, ref)
+            height = max(1, round(rect.height()))
+            x0, width = round(rect.left()), max(1, round(rect.width()))
+            first = max(0, math.floor(area.left() - 2 - x0)) // TILE
+            last = (min(width, math.ceil(area.right() + 2 - x0)) - 1) // TILE
+            body = (ref, clip.source_offset_frames, clip.length_frames, clip.gain_db,
+                    clip.fade_in, clip.fade_out, clip.muted, colour.rgba(), selected,
+                    reader is not None, fpp, width, height)
+            tiles = []
+            for tile in range(first, last + 1):
+                key = (body, tile)
+                tiles.append((QPointF(x0 + tile * TILE, rect.top()), key))
+                if key not in self._tiles and key not in missing:
+                    missing[key] = _Job(key, clip, ref, reader, colour, selected,
+                                        min(TILE, width - tile * TILE), height,
+                                        -float(tile * TILE), float(width))
+            placed.append(tiles)
+        if missing:
+            self._render(list(missing.values()), fpp)
+        out: list[Tiles] = []
+        for tiles in placed:
+            out.append([])
+            for where, key in tiles:
+                self._tiles.move_to_end(key)
+                out[-1].append((where, *self._tiles[key]))
+        keep = sum(len(tiles) for tiles in placed)
+        while self._pixels > CACHE_PIXELS and len(self._tiles) > max(keep, 1):
+            _key, (_image, part) = self._tiles.popitem(last=False)
+            self._pixels -= part.width() * part.height()
+        return out
 
-    def _paint_samples(self, painter: QPainter, reader: PeakReader, clip: Clip, rect: QRectF,
-                       x0: int, x1: int, inner: QRectF, row: float, scale: float,
+    # --- drawing the tiles ----------------------------------------------------------------
+
+    def _render(self, jobs: list[_Job], fpp: float) -> None:
+        """Draw the tiles side by side, in images of one height each."""
+        if fpp >= 1.0:
+            self._read_columns(jobs, fpp)
+        by_height: dict[int, list[_Job]] = {}
+        for job in jobs:
+            by_height.setdefault(job.height, []).append(job)
+        for height, group in by_height.items():
+            # Tiles of one channel count together, for one envelope computation.
+            group.sort(key=lambda job: 0 if job.extremes is None else job.extremes[0].shape[0])
+            batch: list[_Job] = []
+            for job in group:
+                if batch and sum(j.columns for j in batch) + job.columns > BATCH_COLUMNS:
+                    self._render_batch(batch, height, fpp)
+                    batch = []
+                batch.append(job)
+            self._render_batch(batch, height, fpp)
+
+    def _render_batch(self, jobs: list[_Job], height: int, fpp: float) -> None:
+        counts = np.array([job.columns for job in jobs], dtype=np.int64)
+        starts = np.cumsum(counts) - counts
+        total = int(counts.sum())
+        mask = np.zeros((height, total), dtype=bool)
+        self._waveforms(jobs, counts, starts, mask, fpp)
+        looks = [self._look(job) for job in jobs]
+        pixels = mask.astype(np.uint32)
+        pixels *= np.repeat(np.array([look.step for look in looks], dtype=np.uint32), counts)
+        pixels += np.repeat(np.array([look.fill for look in looks], dtype=np.uint32), counts)
+        image = QImage(pixels.data, total, height, 4 * total, _FORMAT)
+        painter = QPainter(image)
+        for job, look, start in zip(jobs, looks, starts.tolist(), strict=True):
+            painter.setTransform(QTransform.fromTranslate(start, 0.0))
+            painter.setClipRect(QRectF(0.0, 0.0, job.columns, height))
+            rect = QRectF(job.left, 0.0, job.width, height)
+            if job.reader is not None and fpp < 1.0:
+                self._paint_samples(painter, job, rect, fpp, look.wave)
+            self.fades.paint(painter, job.clip, rect, 0.0, float(job.columns), fpp)
+            # The outline; of a body partly in this tile, only its edges here.
+            edge = QRectF(QPointF(max(rect.left(), -4.0), 0.0),
+                          QPointF(min(rect.right(), job.columns + 4.0), height))
+            painter.setPen(look.border)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(edge.adjusted(0.5, 0.5, -0.5, -0.5))
+            self._tiles[job.key] = (image, QRect(start, 0, job.columns, height))
+            self._pixels += job.columns * height
+        painter.end()
+
+    def _waveforms(self, jobs: list[_Job], counts: np.ndarray, starts: np.ndarray,
+                   mask: np.ndarray, fpp: float) -> None:
+        """Set the waveform pixels of the jobs in `mask`, one envelope per run of jobs with
+        the same channel count."""
+        height, begin = mask.shape[0], 0
+        while begin < len(jobs):
+            extremes = jobs[begin].extremes
+            if extremes is None:
+                begin += 1
+                continue
+            channels = extremes[0].shape[0]
+            end = begin
+            while (end < len(jobs) and jobs[end].extremes is not None
+                   and jobs[end].extremes[0].shape[0] == channels):
+                end += 1
+            chosen, sizes = jobs[begin:end], counts[begin:end]
+            mins = np.concatenate([job.extremes[0] for job in chosen], axis=1)
+            maxs = np.concatenate([job.extremes[1] for job in chosen], axis=1)
+            # Columns starting at or past the clip's end show nothing.
+            local = np.arange(int(sizes.sum()), dtype=np.float64) - np.repeat(
+                np.cumsum(sizes) - sizes, sizes)
+            source = np.array([job.source(fpp) for job in chosen])
+            ends = np.array([job.clip.source_offset_frames + job.clip.length_frames
+                             for job in chosen], dtype=np.float64)
+            mins[:, np.repeat(source, sizes) + local * fpp >= np.repeat(ends, sizes)] = np.nan
+            gains = np.array([10.0 ** (job.clip.gain_db / 20.0) for job in chosen])
+            first, last = int(starts[begin]), int(starts[end - 1] + counts[end - 1])
+            envelope_mask(mins, maxs, np.repeat(gains, sizes), 1.0, height,
+                          (height - 2) / channels, out=mask[:, first:last])
+            begin = end
+
+    def _look(self, job: _Job) -> _Look:
+        key = (job.colour.rgba(), job.selected, job.clip.muted)
+        look = self._looks.get(key)
+        if look is None:
+            if job.clip.muted:
+                body, wave = style.MUTED_BODY, style.MUTED_WAVE
+            else:
+                body = QColor(job.colour)
+                body.setAlpha(style.CLIP_SELECTED_ALPHA if job.selected else style.CLIP_ALPHA)
+                wave = style.WAVEFORM
+            fill, over = _blend(body, wave)
+            border = QPen(style.SELECTED_EDGE if job.selected else job.colour.darker(160),
+                          2 if job.selected else 1)
+            look = _Look(fill, (over - fill) % (1 << 32), wave, border)
+            self._looks[key] = look
+        return look
+
+    # --- the waveform columns -------------------------------------------------------------
+
+    def _read_columns(self, jobs: list[_Job], fpp: float) -> None:
+        """Each job's waveform columns: from the peaks, or finer than the finest peak level
+        from the samples (one read per stretch of a file that neighbouring jobs share); in one
+        computation for all jobs whose sources have the same window and channel count."""
+        by_reader: dict[int, list[_Job]] = {}
+        for job in jobs:
+            if job.reader is not None:
+                by_reader.setdefault(id(job.reader), []).append(job)
+        batches: dict[tuple[int, int], tuple[list[Source], list[int], list[_Job]]] = {}
+        for group in by_reader.values():
+            reader = group[0].reader
+            assert reader is not None
+            if fpp >= FINEST_WINDOW:
+                window, source = peak_source(reader, fpp)
+                parts = [(source, group)]
+            else:
+                window = 1
+                try:
+                    parts = [(self.peaks.blocks.source(reader, first, end), stretch)
+                             for stretch, first, end in _stretches(group, fpp)]
+                except MediaError as error:
+                    self.peaks.report_unreadable(self.session.folder, group[0].ref, error)
+                    continue
+            for source, part in parts:
+                sources, which, chosen = batches.setdefault(
+                    (window, reader.peaks.channels), ([], [], []))
+                which.extend([len(sources)] * len(part))
+                sources.append(source)
+                chosen.extend(part)
+        for (window, _channels), (sources, which, chosen) in batches.items():
+            starts = [job.source(fpp) for job in chosen]
+            counts = [job.columns for job in chosen]
+            mins, maxs = column_extremes(sources, window, which, starts, counts, fpp)
+            at = 0
+            for job in chosen:
+                job.extremes = (mins[:, at:at + job.columns], maxs[:, at:at + job.columns])
+                at += job.columns
+
+    def _paint_samples(self, painter: QPainter, job: _Job, rect: QRectF, fpp: float,
                        colour: QColor) -> None:
         """Zoomed past one sample a pixel: a line through the samples, and dots on them."""
-        fpp = self.session.view.frames_per_pixel
+        clip, reader = job.clip, job.reader
+        assert reader is not None
         offset = clip.source_offset_frames
-        first = max(math.floor(offset + (x0 - rect.left()) * fpp) - 1, offset)
-        last = min(math.ceil(offset + (x1 - rect.left()) * fpp) + 2, offset + clip.length_frames)
+        first = max(math.floor(offset - rect.left() * fpp) - 1, offset)
+        last = min(math.ceil(offset + (job.columns - rect.left()) * fpp) + 2,
+                   offset + clip.length_frames)
         if last <= first:
             return
-        data = reader.samples(first, last - first) * scale
-        xs = rect.left() + (np.arange(first, last, dtype=np.float64) - offset) / fpp
+        try:
+            at, data = self.peaks.blocks.read(reader, first, last - first)
+        except MediaError as error:
+            self.peaks.report_unreadable(self.session.folder, job.ref, error)
+            return
+        if data.shape[1] == 0:
+            return
+        data = data * 10.0 ** (clip.gain_db / 20.0)
+        xs = rect.left() + (np.arange(at, at + data.shape[1], dtype=np.float64) - offset) / fpp
+        inner = rect.adjusted(0, 1, 0, -1)
+        row = inner.height() / data.shape[0]
         faint = QColor(colour)
         faint.setAlpha(60)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -164,7 +314,7 @@ class ClipBody:
             centre = inner.top() + row * (channel + 0.5)
             ys = centre - np.clip(data[channel], -1, 1) * (row / 2 - 1)
             painter.setPen(QPen(faint, 1))
-            painter.drawLine(QPointF(x0, centre), QPointF(x1, centre))
+            painter.drawLine(QPointF(0, centre), QPointF(job.columns, centre))
             points = polygon(xs, ys)
             painter.setPen(QPen(colour, 1))
             painter.drawPolyline(points)
@@ -173,40 +323,32 @@ class ClipBody:
                 painter.drawPoints(points)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
-    # --- fades ----------------------------------------------------------------------------
 
-    def _fade_gain(self, fade: Fade, t: np.ndarray) -> np.ndarray:
-        """The fade-in gain at fractions `t` of the fade, from the renderer's own curve."""
-        table = self._fade_tables.get(fade.shape)
-        if table is None:
-            table = np.append(fade_in_curve(fade.shape, _FADE_POINTS), 1.0).astype(np.float64)
-            self._fade_tables[fade.shape] = table
-        return np.interp(t, self._fade_grid, table)
+def _blend(body: QColor, wave: QColor) -> tuple[int, int]:
+    """The body's pixel value, and the waveform's over it, as the raster engine blends them
+    (worked out by drawing them)."""
+    image = QImage(2, 1, _FORMAT)
+    image.fill(0)
+    painter = QPainter(image)
+    painter.fillRect(QRectF(0, 0, 2, 1), body)
+    dot = np.array([[premultiplied(wave)]], dtype=np.uint32)
+    painter.drawImage(QPointF(1, 0), QImage(dot.data, 1, 1, 4, _FORMAT))
+    painter.end()
+    fill, over = (int(v) for v in np.frombuffer(image.constBits(), np.uint32, 2))
+    return fill, over
 
-    def _paint_fades(self, painter: QPainter, clip: Clip, rect: QRectF, shown: QRectF) -> None:
-        """Each fade's gain curve over the clip, the part above it shaded (what it silences).
-        Only the visible stretch of a fade is drawn, so a long fade zoomed in stays cheap."""
-        fpp = self.session.view.frames_per_pixel
-        for fade, fading_in in ((clip.fade_in, True), (clip.fade_out, False)):
-            if fade.length_frames <= 0:
-                continue
-            length = fade.length_frames / fpp
-            start = rect.left() if fading_in else rect.right() - length
-            t0 = min(max((shown.left() - start) / length, 0.0), 1.0)
-            t1 = min(max((shown.right() - start) / length, 0.0), 1.0)
-            if t1 <= t0:
-                continue
-            points = int(min(_CURVE_POINTS, max(3, (t1 - t0) * length / 3)))
-            t = np.linspace(t0, t1, points)
-            gains = self._fade_gain(fade, t if fading_in else 1.0 - t)
-            xs = start + t * length
-            ys = rect.bottom() - gains * rect.height()
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(style.FADE_SHADE)
-            painter.drawPolygon(polygon(np.append(xs, [xs[-1], xs[0]]),
-                                        np.append(ys, [rect.top(), rect.top()])))
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            painter.setPen(QPen(style.FADE_CURVE, 1))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPolyline(polygon(xs, ys))
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+
+def _stretches(jobs: list[_Job], fpp: float) -> list[tuple[list[_Job], int, int]]:
+    """The jobs of one media file in runs whose source frames overlap or touch, with the
+    frames each run reads."""
+    spans = sorted(((math.floor(job.source(fpp)) - 1,
+                     math.ceil(job.source(fpp) + (job.columns + 1) * fpp) + 1, job)
+                    for job in jobs), key=lambda span: span[:2])
+    runs: list[tuple[list[_Job], int, int]] = []
+    for first, end, job in spans:
+        if runs and first <= runs[-1][2]:
+            run = runs[-1]
+            runs[-1] = (run[0] + [job], run[1], max(run[2], end))
+        else:
+            runs.append(([job], first, end))
+    return runs

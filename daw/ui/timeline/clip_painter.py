@@ -4,13 +4,24 @@ overlaps of clips that the renderer cross-fades."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPen,
+    QStaticText,
+    QTransform,
+)
 
 from daw.model import Clip, Track
 from daw.ui.session import Session
 from daw.ui.timeline import style
-from daw.ui.timeline.clip_body import ClipBody
+from daw.ui.timeline.clip_body import ClipBody, Item
 from daw.ui.timeline.geometry import (
     GAIN_HANDLE_WIDTH,
     HANDLE_RADIUS,
@@ -22,9 +33,12 @@ from daw.ui.timeline.geometry import (
 )
 from daw.ui.timeline.peak_cache import PeakCache
 
+_TEXTS_KEPT = 4096
+
 
 class ClipPainter:
-    """Draws the clips of one lane at a time onto the lanes."""
+    """Draws the clips of the lanes: every body image first (those not cached drawn in one
+    batch), then lane by lane each clip's body, name and handles, and the overlaps."""
 
     def __init__(self, session: Session, cache: PeakCache) -> None:
         self.session = session
@@ -32,22 +46,61 @@ class ClipPainter:
         self.font = QFont()
         self.font.setPointSizeF(8.5)
         self._metrics = QFontMetrics(self.font)
+        self._texts: dict[tuple[str, int], QStaticText] = {}
+        self._text_widths: dict[str, int] = {}
+        self._handle_pen = QPen(QColor(0, 0, 0, 160), 1)
+        self._gain_pen = QPen(style.GAIN_LINE, 2)
+
+    def paint_lanes(self, painter: QPainter, tracks: Sequence[tuple[int, Track]],
+                    layout: LaneLayout, area: QRectF, width: float) -> None:
+        """The clips of the given (index, track) lanes that meet `area`."""
+        lanes: list[tuple[int, Track, list[tuple[Clip, QRectF]]]] = []
+        items: list[Item] = []
+        selected = self.session.selected_clips
+        for index, track in tracks:
+            colour = QColor(track.colour)
+            shown = []
+            for clip in track.clips:
+                rect = layout.clip_rect(clip, index)
+                if rect.right() < area.left() - 1 or rect.left() > area.right() + 1:
+                    continue
+                shown.append((clip, rect))
+                items.append((clip, colour, rect, clip.id in selected))
+            lanes.append((index, track, shown))
+        bodies = iter(self.bodies.tiles(items, area))
+        painter.setFont(self.font)
+        for index, track, shown in lanes:
+            for clip, rect in shown:
+                for where, image, part in next(bodies):
+                    painter.drawImage(where, image, part)
+                self._paint_label(painter, clip, rect, width)
+                if handles_shown(rect):
+                    self._paint_handles(painter, clip, rect, width)
+            self._paint_overlaps(painter, track, index, layout, area)
 
     def paint_lane(self, painter: QPainter, track: Track, index: int, layout: LaneLayout,
                    area: QRectF, width: float) -> None:
-        colour = QColor(track.colour)
-        selected = self.session.selected_clips
-        painter.setFont(self.font)
-        for clip in track.clips:
-            rect = layout.clip_rect(clip, index)
-            if rect.right() < area.left() - 1 or rect.left() > area.right() + 1:
-                continue
-            chosen = clip.id in selected
-            self.bodies.draw(painter, clip, colour, rect, area, chosen)
-            self._paint_label(painter, clip, rect, width)
-            if handles_shown(rect):
-                self._paint_handles(painter, clip, rect, width)
-        self._paint_overlaps(painter, track, index, layout, area)
+        self.paint_lanes(painter, [(index, track)], layout, area, width)
+
+    def _label(self, text: str, room: int) -> QStaticText:
+        """The text, elided to `room` pixels, laid out once and kept."""
+        full = self._text_widths.get(text)
+        if full is None:
+            full = self._metrics.horizontalAdvance(text)
+            self._text_widths[text] = full
+        room = -1 if full <= room else room
+        found = self._texts.get((text, room))
+        if found is None:
+            shown = text if room < 0 else self._metrics.elidedText(
+                text, Qt.TextElideMode.ElideRight, room)
+            found = QStaticText(shown)
+            found.setTextFormat(Qt.TextFormat.PlainText)
+            found.prepare(QTransform(), self.font)
+            if len(self._texts) >= _TEXTS_KEPT:
+                self._texts.clear()
+                self._text_widths.clear()
+            self._texts[(text, room)] = found
+        return found
 
     def _paint_label(self, painter: QPainter, clip: Clip, rect: QRectF, width: float) -> None:
         left = max(rect.left(), 0.0) + (3 * HANDLE_RADIUS if handles_shown(rect) else 4)
@@ -60,18 +113,17 @@ class ClipPainter:
         if clip.muted:
             text += "  (muted)"
         painter.setPen(style.CLIP_TEXT)
-        elided = self._metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(room))
-        painter.drawText(QPointF(left, rect.top() + 2 + self._metrics.ascent()), elided)
+        painter.drawStaticText(QPointF(left, rect.top() + 2), self._label(text, int(room)))
 
     def _paint_handles(self, painter: QPainter, clip: Clip, rect: QRectF, width: float) -> None:
         fpp = self.session.view.frames_per_pixel
-        painter.setPen(QPen(QColor(0, 0, 0, 160), 1))
+        painter.setPen(self._handle_pen)
         painter.setBrush(style.HANDLE)
         size = 2 * HANDLE_RADIUS - 2
         for point in (fade_in_handle(rect, clip, fpp), fade_out_handle(rect, clip, fpp)):
             painter.drawRect(QRectF(point.x() - size / 2, point.y() - size / 2, size, size))
         gain = gain_handle(rect, clip, width)
-        painter.setPen(QPen(style.GAIN_LINE, 2))
+        painter.setPen(self._gain_pen)
         painter.drawLine(QPointF(gain.x() - GAIN_HANDLE_WIDTH / 2, gain.y()),
                          QPointF(gain.x() + GAIN_HANDLE_WIDTH / 2, gain.y()))
 

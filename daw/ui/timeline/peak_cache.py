@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from daw.media import MediaError, PeakReader, Peaks, load_or_build
 from daw.media.peaks import PeakBuildCancelled, media_file
 from daw.model import MediaRef
+from daw.ui.timeline.columns import SampleBlocks
 
 _Key = tuple[str, str, str]
 """(project folder, media id, media path): a media file on disk."""
@@ -46,6 +47,8 @@ class PeakCache(QObject):
         self._readers: dict[_Key, PeakReader] = {}
         self._pending: dict[_Key, tuple[threading.Event, Path]] = {}
         self._failed: set[_Key] = set()
+        self.blocks = SampleBlocks()
+        """Samples the readers decoded around the view, for zooms finer than the peaks."""
 
     def reader(self, folder: Path | None, ref: MediaRef) -> PeakReader | None:
         """The media's reader if its peaks are loaded; otherwise None, and a build starts."""
@@ -90,6 +93,7 @@ class PeakCache(QObject):
         key = (str(folder), ref.id, ref.path)
         reader = self._readers.pop(key, None)
         if reader is not None:
+            self.blocks.drop(reader)
             reader.close()
         if key not in self._failed:
             self._failed.add(key)
@@ -110,6 +114,7 @@ class PeakCache(QObject):
         for reader in self._readers.values():
             reader.close()
         self._readers.clear()
+        self.blocks.clear()
         self._failed.clear()
 
     def shutdown(self) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import shiboken6
-from PySide6.QtGui import QColor, QPolygonF
+from PySide6.QtCore import QLineF
+from PySide6.QtGui import QColor, QPainter, QPolygonF
 
 
 def polygon(xs: np.ndarray, ys: np.ndarray) -> QPolygonF:
@@ -27,6 +28,14 @@ def polygon(xs: np.ndarray, ys: np.ndarray) -> QPolygonF:
     return poly
 
 
+def draw_lines(painter: QPainter, lines: np.ndarray) -> None:
+    """Draw lines given as rows (x1, y1, x2, y2) with one call: QPainter reads the array as the
+    QLineF values it holds (each is four doubles), so no line becomes a Python object."""
+    lines = np.ascontiguousarray(lines, dtype=np.float64).reshape(-1, 4)
+    if len(lines):
+        painter.drawLines(shiboken6.wrapInstance(lines.ctypes.data, QLineF), len(lines))
+
+
 def premultiplied(colour: QColor) -> int:
     """The colour as one ARGB32 premultiplied pixel value."""
     alpha = colour.alpha()
@@ -35,29 +44,55 @@ def premultiplied(colour: QColor) -> int:
     return (alpha << 24) | (red << 16) | (green << 8) | blue
 
 
-def envelope_pixels(mins: np.ndarray, maxs: np.ndarray, scale: float, first_row: float,
-                    height: int, row: float, colour: QColor) -> np.ndarray:
-    """ARGB32 premultiplied pixels (height, columns) of a min/max envelope per channel.
+def envelope_pixels(mins: np.ndarray, maxs: np.ndarray, scale: float | np.ndarray,
+                    first_row: float, height: int, row: float, colour: QColor) -> np.ndarray:
+    """ARGB32 premultiplied pixels (height, columns) of a min/max envelope per channel: the
+    colour where `envelope_mask` is set, clear elsewhere."""
+    mask = envelope_mask(mins, maxs, scale, first_row, height, row)
+    return np.where(mask, np.uint32(premultiplied(colour)), np.uint32(0))
 
-    Channel c is centred at ``first_row + row * (c + 0.5)`` (in pixel rows of the image) with
-    full scale at half a row less a pixel; column i covers ``scale * mins[c, i]`` up to
-    ``scale * maxs[c, i]``, at least one pixel high; NaN columns (no audio) stay clear. A pixel
-    is covered when its centre is, as the raster engine fills polygons.
+
+def envelope_mask(mins: np.ndarray, maxs: np.ndarray, scale: float | np.ndarray,
+                  first_row: float, height: int, row: float,
+                  out: np.ndarray | None = None) -> np.ndarray:
+    """Which pixels (bool, (height, columns)) a min/max envelope per channel covers.
+
+    Channel c is centred at ``first_row + row * (c + 0.5)`` (in pixel rows) with full scale at
+    half a row less a pixel; column i covers ``scale * mins[c, i]`` up to ``scale * maxs[c, i]``
+    (``scale`` a number, or one per column), at least one pixel high; NaN columns (no audio)
+    stay clear. A pixel is covered when its centre is, as the raster engine fills polygons.
+
+    Each column's covered rows are one run per channel, so only its first and end row are
+    worked out in floating point; the pixels are then set by comparing small integers. With
+    `out` (bool, (height, columns), clear) the pixels are set there.
     """
     channels, columns = mins.shape
-    pixels = np.zeros((height, columns), dtype=np.uint32)
-    value = premultiplied(colour)
+    mask = np.zeros((height, columns), dtype=bool) if out is None else out
+    if columns == 0 or height <= 0:
+        return mask
     half = row / 2 - 1
+    centres = first_row + row * (np.arange(channels, dtype=np.float64) + 0.5)
+    scale = np.asarray(scale, dtype=np.float64)
+    low = np.clip(mins * scale, -1.0, 1.0)
+    tops = centres[:, None] - np.clip(maxs * scale, -1.0, 1.0) * half
+    bottoms = np.maximum(centres[:, None] - low * half, tops + 1.0)
+    # Row r is covered when r + 0.5 lies in [top, bottom): r from ceil(top - 0.5) up to, not
+    # including, ceil(bottom - 0.5).
+    firsts = np.ceil(tops - 0.5)
+    ends = np.ceil(bottoms - 0.5)
+    empty = np.isnan(firsts) | np.isnan(ends)
+    firsts[empty] = 0.0
+    ends[empty] = -1.0
     for channel in range(channels):
-        low, high = mins[channel].astype(np.float64), maxs[channel].astype(np.float64)
-        centre = first_row + row * (channel + 0.5)
-        tops = centre - np.clip(high * scale, -1.0, 1.0) * half
-        bottoms = np.maximum(centre - np.clip(low * scale, -1.0, 1.0) * half, tops + 1.0)
-        tops[~np.isfinite(low)] = np.inf
         # Only the channel's own band of rows can be covered.
-        band_top = max(0, int(centre - half) - 1)
-        band_end = min(height, int(centre + half) + 3)
-        centres = (np.arange(band_top, band_end, dtype=np.float64) + 0.5)[:, None]
-        covered = (centres >= tops) & (centres < bottoms)
-        pixels[band_top:band_end][covered] = value
-    return pixels
+        band_top = max(0, int(centres[channel] - half) - 1)
+        band_end = min(height, int(centres[channel] + half) + 3)
+        if band_end <= band_top:
+            continue
+        first = np.clip(firsts[channel], band_top, band_end).astype(np.int16)
+        span = np.clip(ends[channel], band_top, band_end).astype(np.int16) - first
+        np.maximum(span, 0, out=span)
+        rows = np.arange(band_top, band_end, dtype=np.int16)[:, None]
+        covered = (rows - first).view(np.uint16) < span.view(np.uint16)
+        mask[band_top:band_end] |= covered
+    return mask
