@@ -2,7 +2,7 @@
 into it are in virtual_audio.py).
 
 This machine has no sound card, so realtime tests run against jackd's ``dummy`` backend, which
-is paced in real time and passes samples bit-exactly (measured; see the project notes on virtual audio).
+is paced in real time and passes samples bit-exactly (measured).
 
 ``jack_server_factory(sync=..., period=...)`` is a context manager that runs one ``jackd``
 under a server name private to this test process and xdist worker, points PortAudio (inside
