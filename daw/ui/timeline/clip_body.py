@@ -32,15 +32,18 @@ from daw.ui.timeline.columns import Source, column_extremes, peak_source
 from daw.ui.timeline.fades import FadeCurves
 from daw.ui.timeline.peak_cache import PeakCache
 from daw.ui.timeline.polygons import envelope_mask, polygon, premultiplied
+from daw.ui.timeline.sheets import Sheet, SheetMemory
 
 DOTS_FROM_PIXELS = 6.0
 """At this many pixels a sample and more, each sample is drawn as a dot on the line."""
-TILE = 1024
+TILE = 512
 """Bodies are drawn and kept in tiles this many pixels wide."""
 BATCH_COLUMNS = 16384
 """Tiles are drawn side by side into images at most about this wide."""
-CACHE_PIXELS = 12_000_000
-"""About 48 MB of cached tiles, several screens' worth."""
+CHUNK_COLUMNS = 2048
+"""Pixels are worked out this many columns at a time."""
+CACHE_PIXELS = 6_000_000
+"""About 24 MB of cached tiles: four to six screens' worth."""
 _FORMAT = QImage.Format.Format_ARGB32_Premultiplied
 
 Item = tuple[Clip, QColor, QRectF, bool]
@@ -89,11 +92,14 @@ class ClipBody:
         self.session = session
         self.peaks = cache
         self.fades = FadeCurves()
-        self._tiles: OrderedDict[tuple, tuple[QImage, QRect]] = OrderedDict()
+        self._tiles: OrderedDict[tuple, tuple[Sheet, QRect]] = OrderedDict()
         self._pixels = 0
+        self._sheets = SheetMemory()
         self._looks: dict[tuple[int, bool, bool], _Look] = {}
 
     def clear(self) -> None:
+        for sheet in {id(sheet): sheet for sheet, _part in self._tiles.values()}.values():
+            self._sheets.retire(sheet)
         self._tiles.clear()
         self._pixels = 0
 
@@ -140,11 +146,15 @@ class ClipBody:
             out.append([])
             for where, key in tiles:
                 self._tiles.move_to_end(key)
-                out[-1].append((where, *self._tiles[key]))
+                sheet, part = self._tiles[key]
+                out[-1].append((where, sheet.image, part))
         keep = sum(len(tiles) for tiles in placed)
         while self._pixels > CACHE_PIXELS and len(self._tiles) > max(keep, 1):
-            _key, (_image, part) = self._tiles.popitem(last=False)
+            _key, (sheet, part) = self._tiles.popitem(last=False)
             self._pixels -= part.width() * part.height()
+            sheet.live -= 1
+            if sheet.live == 0:
+                self._sheets.retire(sheet)
         return out
 
     # --- drawing the tiles ----------------------------------------------------------------
@@ -158,7 +168,7 @@ class ClipBody:
             by_height.setdefault(job.height, []).append(job)
         for height, group in by_height.items():
             # Tiles of one channel count together, for one envelope computation.
-            group.sort(key=lambda job: 0 if job.extremes is None else job.extremes[0].shape[0])
+            group.sort(key=_channels)
             batch: list[_Job] = []
             for job in group:
                 if batch and sum(j.columns for j in batch) + job.columns > BATCH_COLUMNS:
@@ -168,18 +178,13 @@ class ClipBody:
             self._render_batch(batch, height, fpp)
 
     def _render_batch(self, jobs: list[_Job], height: int, fpp: float) -> None:
-        counts = np.array([job.columns for job in jobs], dtype=np.int64)
-        starts = np.cumsum(counts) - counts
-        total = int(counts.sum())
-        mask = np.zeros((height, total), dtype=bool)
-        self._waveforms(jobs, counts, starts, mask, fpp)
+        sheet = self._sheets.sheet(height, sum(job.columns for job in jobs))
         looks = [self._look(job) for job in jobs]
-        pixels = mask.astype(np.uint32)
-        pixels *= np.repeat(np.array([look.step for look in looks], dtype=np.uint32), counts)
-        pixels += np.repeat(np.array([look.fill for look in looks], dtype=np.uint32), counts)
-        image = QImage(pixels.data, total, height, 4 * total, _FORMAT)
-        painter = QPainter(image)
-        for job, look, start in zip(jobs, looks, starts.tolist(), strict=True):
+        self._fill(jobs, looks, sheet.pixels, fpp)
+        assert sheet.image is not None
+        painter = QPainter(sheet.image)
+        start = 0
+        for job, look in zip(jobs, looks, strict=True):
             painter.setTransform(QTransform.fromTranslate(start, 0.0))
             painter.setClipRect(QRectF(0.0, 0.0, job.columns, height))
             rect = QRectF(job.left, 0.0, job.width, height)
@@ -192,40 +197,55 @@ class ClipBody:
             painter.setPen(look.border)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(edge.adjusted(0.5, 0.5, -0.5, -0.5))
-            self._tiles[job.key] = (image, QRect(start, 0, job.columns, height))
+            self._tiles[job.key] = (sheet, QRect(start, 0, job.columns, height))
+            sheet.live += 1
             self._pixels += job.columns * height
+            start += job.columns
         painter.end()
 
-    def _waveforms(self, jobs: list[_Job], counts: np.ndarray, starts: np.ndarray,
-                   mask: np.ndarray, fpp: float) -> None:
-        """Set the waveform pixels of the jobs in `mask`, one envelope per run of jobs with
-        the same channel count."""
-        height, begin = mask.shape[0], 0
+    def _fill(self, jobs: list[_Job], looks: list[_Look], pixels: np.ndarray,
+              fpp: float) -> None:
+        """Set the pixels of the tiles laid side by side: the body's fill, and the waveform's
+        colour over it where the envelope covers. A few tiles at a time, so the temporary
+        arrays stay small: large ones are fresh memory every time, and page faults cost more
+        than the arithmetic."""
+        height, begin, at = pixels.shape[0], 0, 0
         while begin < len(jobs):
-            extremes = jobs[begin].extremes
-            if extremes is None:
-                begin += 1
-                continue
-            channels = extremes[0].shape[0]
-            end = begin
-            while (end < len(jobs) and jobs[end].extremes is not None
-                   and jobs[end].extremes[0].shape[0] == channels):
+            channels = _channels(jobs[begin])
+            end, width = begin + 1, jobs[begin].columns
+            while (end < len(jobs) and _channels(jobs[end]) == channels
+                   and width + jobs[end].columns <= CHUNK_COLUMNS):
+                width += jobs[end].columns
                 end += 1
-            chosen, sizes = jobs[begin:end], counts[begin:end]
-            mins = np.concatenate([job.extremes[0] for job in chosen], axis=1)
-            maxs = np.concatenate([job.extremes[1] for job in chosen], axis=1)
-            # Columns starting at or past the clip's end show nothing.
-            local = np.arange(int(sizes.sum()), dtype=np.float64) - np.repeat(
-                np.cumsum(sizes) - sizes, sizes)
-            source = np.array([job.source(fpp) for job in chosen])
-            ends = np.array([job.clip.source_offset_frames + job.clip.length_frames
-                             for job in chosen], dtype=np.float64)
-            mins[:, np.repeat(source, sizes) + local * fpp >= np.repeat(ends, sizes)] = np.nan
-            gains = np.array([10.0 ** (job.clip.gain_db / 20.0) for job in chosen])
-            first, last = int(starts[begin]), int(starts[end - 1] + counts[end - 1])
-            envelope_mask(mins, maxs, np.repeat(gains, sizes), 1.0, height,
-                          (height - 2) / channels, out=mask[:, first:last])
-            begin = end
+            sizes = [job.columns for job in jobs[begin:end]]
+            part = pixels[:, at:at + width]
+            fill = np.repeat(np.array([look.fill for look in looks[begin:end]],
+                                      dtype=np.uint32), sizes)
+            if channels == 0:
+                part[:] = fill
+            else:
+                step = np.repeat(np.array([look.step for look in looks[begin:end]],
+                                          dtype=np.uint32), sizes)
+                np.multiply(self._envelope(jobs[begin:end], sizes, height, channels, fpp),
+                            step, out=part)
+                part += fill
+            begin, at = end, at + width
+
+    @staticmethod
+    def _envelope(jobs: list[_Job], sizes: list[int], height: int, channels: int,
+                  fpp: float) -> np.ndarray:
+        """The waveform pixels (bool, (height, columns)) of tiles side by side."""
+        mins = np.concatenate([job.extremes[0] for job in jobs], axis=1)
+        maxs = np.concatenate([job.extremes[1] for job in jobs], axis=1)
+        # Columns starting at or past the clip's end show nothing.
+        source = np.repeat([job.source(fpp) for job in jobs], sizes)
+        ends = np.repeat([float(job.clip.source_offset_frames + job.clip.length_frames)
+                          for job in jobs], sizes)
+        local = np.arange(len(source), dtype=np.float64) - np.repeat(
+            np.cumsum(sizes) - sizes, sizes)
+        mins[:, source + local * fpp >= ends] = np.nan
+        gains = np.repeat([10.0 ** (job.clip.gain_db / 20.0) for job in jobs], sizes)
+        return envelope_mask(mins, maxs, gains, 1.0, height, (height - 2) / channels)
 
     def _look(self, job: _Job) -> _Look:
         key = (job.colour.rgba(), job.selected, job.clip.muted)
@@ -254,7 +274,7 @@ class ClipBody:
         for job in jobs:
             if job.reader is not None:
                 by_reader.setdefault(id(job.reader), []).append(job)
-        batches: dict[tuple[int, int], tuple[list[Source], list[int], list[_Job]]] = {}
+        batches: dict[tuple[int, int, int], tuple[list[Source], list[int], list[_Job]]] = {}
         for group in by_reader.values():
             reader = group[0].reader
             assert reader is not None
@@ -270,19 +290,29 @@ class ClipBody:
                     self.peaks.report_unreadable(self.session.folder, group[0].ref, error)
                     continue
             for source, part in parts:
+                # Peak levels are small and laid side by side into one computation; samples
+                # are many, and reduced where they are, a stretch at a time.
+                alone = len(batches) if window == 1 else -1
                 sources, which, chosen = batches.setdefault(
-                    (window, reader.peaks.channels), ([], [], []))
+                    (window, reader.peaks.channels, alone), ([], [], []))
                 which.extend([len(sources)] * len(part))
                 sources.append(source)
                 chosen.extend(part)
-        for (window, _channels), (sources, which, chosen) in batches.items():
-            starts = [job.source(fpp) for job in chosen]
-            counts = [job.columns for job in chosen]
-            mins, maxs = column_extremes(sources, window, which, starts, counts, fpp)
-            at = 0
-            for job in chosen:
-                job.extremes = (mins[:, at:at + job.columns], maxs[:, at:at + job.columns])
-                at += job.columns
+        for (window, _channels, _alone), batch in batches.items():
+            for sources, which, chosen in _portions(*batch):
+                self._extremes(sources, window, which, chosen, fpp)
+
+    @staticmethod
+    def _extremes(sources: list[Source], window: int, which: list[int], chosen: list[_Job],
+                  fpp: float) -> None:
+        """Work out the columns of the jobs together, and hand each its part."""
+        starts = [job.source(fpp) for job in chosen]
+        counts = [job.columns for job in chosen]
+        mins, maxs = column_extremes(sources, window, which, starts, counts, fpp)
+        at = 0
+        for job in chosen:
+            job.extremes = (mins[:, at:at + job.columns], maxs[:, at:at + job.columns])
+            at += job.columns
 
     def _paint_samples(self, painter: QPainter, job: _Job, rect: QRectF, fpp: float,
                        colour: QColor) -> None:
@@ -322,6 +352,31 @@ class ClipBody:
                 painter.setPen(QPen(colour, 4.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
                 painter.drawPoints(points)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+
+
+def _portions(sources: list[Source], which: list[int],
+              jobs: list[_Job]) -> list[tuple[list[Source], list[int], list[_Job]]]:
+    """Jobs split into portions of at most about CHUNK_COLUMNS * 2 columns (each with the
+    sources it uses), so the arrays of one computation stay small."""
+    portions: list[tuple[list[Source], list[int], list[_Job]]] = []
+    width, used = CHUNK_COLUMNS * 2, {}
+    for index, job in zip(which, jobs, strict=True):
+        if width + job.columns > CHUNK_COLUMNS * 2:
+            portions.append(([], [], []))
+            width, used = 0, {}
+        part_sources, part_which, part_jobs = portions[-1]
+        if index not in used:
+            used[index] = len(part_sources)
+            part_sources.append(sources[index])
+        part_which.append(used[index])
+        part_jobs.append(job)
+        width += job.columns
+    return portions
+
+
+def _channels(job: _Job) -> int:
+    """The channels of the job's waveform; 0 if it has none."""
+    return 0 if job.extremes is None else job.extremes[0].shape[0]
 
 
 def _blend(body: QColor, wave: QColor) -> tuple[int, int]:

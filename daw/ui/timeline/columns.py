@@ -131,36 +131,29 @@ def _gathered(mins: np.ndarray, maxs: np.ndarray, a: np.ndarray, b: np.ndarray,
 
 def _reduced(mins: np.ndarray, maxs: np.ndarray, a: np.ndarray, b: np.ndarray,
              empty: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Windows [a, b) of each column, many: one `reduceat`.
+    """Windows [a, b) of each column, many: one `reduceat` over the windows as they are.
 
-    `reduceat` reduces from each index to the next (one window where the next is not
-    further), which is a column's windows where they run on from one column to the next, as
-    they do along a clip. The runs where they do are copied side by side, so each run ends
-    where the next one begins, and one `reduceat` serves them all.
+    `reduceat` reduces from each index to the next, so each column gives two indices, its
+    first window and its end, and every second result is kept. An end must be an index of
+    the array: a column ending at the last window stops one short, and takes the last window
+    in afterwards.
     """
-    channels = mins.shape[0]
+    channels, m = mins.shape
     out_min = np.empty((channels, a.size), dtype=mins.dtype)
     out_max = np.empty((channels, a.size), dtype=maxs.dtype)
     valid = np.flatnonzero(~empty)
     a, b = a[valid], b[valid]
-    follows = (a[1:] == b[:-1]) | ((a[1:] == a[:-1]) & (b[:-1] == a[:-1] + 1))
-    breaks = np.flatnonzero(~follows) + 1
-    run_starts = np.concatenate(([0], breaks))
-    run_a = a[run_starts]
-    run_b = b[np.append(breaks, a.size) - 1]
-    if run_starts.size == 1:
-        low = mins[:, int(run_a[0]):int(run_b[0])]
-        high = maxs[:, int(run_a[0]):int(run_b[0])]
-        index = a - run_a[0]
-    else:
-        spans = list(zip(run_a.tolist(), run_b.tolist(), strict=True))
-        low = np.concatenate([mins[:, s:e] for s, e in spans], axis=1)
-        high = np.concatenate([maxs[:, s:e] for s, e in spans], axis=1)
-        lengths = run_b - run_a
-        index = a + np.repeat(np.cumsum(lengths) - lengths - run_a,
-                              np.diff(np.append(run_starts, a.size)))
-    out_min[:, valid] = np.minimum.reduceat(low, index, axis=1)
-    out_max[:, valid] = np.maximum.reduceat(high, index, axis=1)
+    index = np.empty(2 * a.size, dtype=np.int64)
+    index[0::2] = a
+    index[1::2] = np.minimum(b, m - 1)
+    low = np.minimum.reduceat(mins, index, axis=1)[:, 0::2]
+    high = np.maximum.reduceat(maxs, index, axis=1)[:, 0::2]
+    short = np.flatnonzero((b == m) & (a < m - 1))
+    if short.size:
+        low[:, short] = np.minimum(low[:, short], mins[:, m - 1:m])
+        high[:, short] = np.maximum(high[:, short], maxs[:, m - 1:m])
+    out_min[:, valid] = low
+    out_max[:, valid] = high
     return out_min, out_max
 
 
