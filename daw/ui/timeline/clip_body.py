@@ -31,15 +31,12 @@ from daw.ui.timeline import style
 from daw.ui.timeline.columns import Source, column_extremes, peak_source
 from daw.ui.timeline.fades import FadeCurves
 from daw.ui.timeline.peak_cache import PeakCache
-from daw.ui.timeline.polygons import envelope_mask, polygon, premultiplied
-from daw.ui.timeline.sheets import Sheet, SheetMemory
+from daw.ui.timeline.polygons import envelope_mask, premultiplied
+from daw.ui.timeline.samples import paint_samples
+from daw.ui.timeline.sheets import ARENA_PIXELS, Sheet, SheetMemory
 
-DOTS_FROM_PIXELS = 6.0
-"""At this many pixels a sample and more, each sample is drawn as a dot on the line."""
 TILE = 512
 """Bodies are drawn and kept in tiles this many pixels wide."""
-BATCH_COLUMNS = 16384
-"""Tiles are drawn side by side into images at most about this wide."""
 CHUNK_COLUMNS = 2048
 """Pixels are worked out this many columns at a time."""
 CACHE_PIXELS = 6_000_000
@@ -103,12 +100,6 @@ class ClipBody:
         self._tiles.clear()
         self._pixels = 0
 
-    def draw(self, painter: QPainter, clip: Clip, colour: QColor, rect: QRectF, area: QRectF,
-             selected: bool) -> None:
-        """The body of `clip` at `rect` (in lanes pixels), where it meets `area`."""
-        for where, image, part in self.tiles([(clip, colour, rect, selected)], area)[0]:
-            painter.drawImage(where, image, part)
-
     def tiles(self, items: Sequence[Item], area: QRectF) -> list[Tiles]:
         """The tiles of each clip's body that meet `area`; those not cached are drawn first,
         all together.
@@ -127,9 +118,11 @@ class ClipBody:
             x0, width = round(rect.left()), max(1, round(rect.width()))
             first = max(0, math.floor(area.left() - 2 - x0)) // TILE
             last = (min(width, math.ceil(area.right() + 2 - x0)) - 1) // TILE
-            body = (ref, clip.source_offset_frames, clip.length_frames, clip.gain_db,
-                    clip.fade_in, clip.fade_out, clip.muted, colour.rgba(), selected,
-                    reader is not None, fpp, width, height)
+            # Plain values only: a tuple of them hashes without calling back into Python.
+            body = (ref.id, ref.path, ref.length_frames, clip.source_offset_frames,
+                    clip.length_frames, clip.gain_db, clip.fade_in.length_frames,
+                    clip.fade_in.shape, clip.fade_out.length_frames, clip.fade_out.shape,
+                    clip.muted, colour.rgba(), selected, reader is not None, fpp, width, height)
             tiles = []
             for tile in range(first, last + 1):
                 key = (body, tile)
@@ -167,11 +160,13 @@ class ClipBody:
         for job in jobs:
             by_height.setdefault(job.height, []).append(job)
         for height, group in by_height.items():
-            # Tiles of one channel count together, for one envelope computation.
+            # Tiles of one channel count together, for one envelope computation; as many
+            # side by side as fit in an arena.
             group.sort(key=_channels)
+            most = max(TILE, ARENA_PIXELS // height)
             batch: list[_Job] = []
             for job in group:
-                if batch and sum(j.columns for j in batch) + job.columns > BATCH_COLUMNS:
+                if batch and sum(j.columns for j in batch) + job.columns > most:
                     self._render_batch(batch, height, fpp)
                     batch = []
                 batch.append(job)
@@ -316,7 +311,8 @@ class ClipBody:
 
     def _paint_samples(self, painter: QPainter, job: _Job, rect: QRectF, fpp: float,
                        colour: QColor) -> None:
-        """Zoomed past one sample a pixel: a line through the samples, and dots on them."""
+        """Zoomed past one sample a pixel: the samples in the tile, as `paint_samples` draws
+        them."""
         clip, reader = job.clip, job.reader
         assert reader is not None
         offset = clip.source_offset_frames
@@ -330,28 +326,9 @@ class ClipBody:
         except MediaError as error:
             self.peaks.report_unreadable(self.session.folder, job.ref, error)
             return
-        if data.shape[1] == 0:
-            return
-        data = data * 10.0 ** (clip.gain_db / 20.0)
         xs = rect.left() + (np.arange(at, at + data.shape[1], dtype=np.float64) - offset) / fpp
-        inner = rect.adjusted(0, 1, 0, -1)
-        row = inner.height() / data.shape[0]
-        faint = QColor(colour)
-        faint.setAlpha(60)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        for channel in range(data.shape[0]):
-            centre = inner.top() + row * (channel + 0.5)
-            ys = centre - np.clip(data[channel], -1, 1) * (row / 2 - 1)
-            painter.setPen(QPen(faint, 1))
-            painter.drawLine(QPointF(0, centre), QPointF(job.columns, centre))
-            points = polygon(xs, ys)
-            painter.setPen(QPen(colour, 1))
-            painter.drawPolyline(points)
-            if 1.0 / fpp >= DOTS_FROM_PIXELS:
-                painter.setPen(QPen(colour, 4.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-                painter.drawPoints(points)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        paint_samples(painter, data * 10.0 ** (clip.gain_db / 20.0), xs,
+                      rect.adjusted(0, 1, 0, -1), job.columns, 1.0 / fpp, colour)
 
 
 def _portions(sources: list[Source], which: list[int],

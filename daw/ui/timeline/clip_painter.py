@@ -34,6 +34,7 @@ from daw.ui.timeline.geometry import (
 from daw.ui.timeline.peak_cache import PeakCache
 
 _TEXTS_KEPT = 4096
+"""Laid-out clip names kept (several zooms' worth of elisions); then they are laid out anew."""
 
 
 class ClipPainter:
@@ -77,10 +78,6 @@ class ClipPainter:
                 if handles_shown(rect):
                     self._paint_handles(painter, clip, rect, width)
             self._paint_overlaps(painter, track, index, layout, area)
-
-    def paint_lane(self, painter: QPainter, track: Track, index: int, layout: LaneLayout,
-                   area: QRectF, width: float) -> None:
-        self.paint_lanes(painter, [(index, track)], layout, area, width)
 
     def _label(self, text: str, room: int) -> QStaticText:
         """The text, elided to `room` pixels, laid out once and kept."""

@@ -170,6 +170,11 @@ class SampleBlocks:
         self._bytes = 0
         self._next = 0
 
+    @property
+    def nbytes(self) -> int:
+        """The memory the kept samples take."""
+        return self._bytes
+
     def clear(self) -> None:
         self._blocks.clear()
         self._bytes = 0

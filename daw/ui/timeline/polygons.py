@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import QLineF
-from PySide6.QtGui import QColor, QPainter, QPolygonF
+from PySide6.QtGui import QColor, QPolygonF
 
 
 def polygon(xs: np.ndarray, ys: np.ndarray) -> QPolygonF:
@@ -26,14 +25,6 @@ def polygon(xs: np.ndarray, ys: np.ndarray) -> QPolygonF:
     points[:, 0] = xs[:count]
     points[:, 1] = ys[:count]
     return poly
-
-
-def draw_lines(painter: QPainter, lines: np.ndarray) -> None:
-    """Draw lines given as rows (x1, y1, x2, y2) with one call: QPainter reads the array as the
-    QLineF values it holds (each is four doubles), so no line becomes a Python object."""
-    lines = np.ascontiguousarray(lines, dtype=np.float64).reshape(-1, 4)
-    if len(lines):
-        painter.drawLines(shiboken6.wrapInstance(lines.ctypes.data, QLineF), len(lines))
 
 
 def premultiplied(colour: QColor) -> int:
@@ -53,8 +44,7 @@ def envelope_pixels(mins: np.ndarray, maxs: np.ndarray, scale: float | np.ndarra
 
 
 def envelope_mask(mins: np.ndarray, maxs: np.ndarray, scale: float | np.ndarray,
-                  first_row: float, height: int, row: float,
-                  out: np.ndarray | None = None) -> np.ndarray:
+                  first_row: float, height: int, row: float) -> np.ndarray:
     """Which pixels (bool, (height, columns)) a min/max envelope per channel covers.
 
     Channel c is centred at ``first_row + row * (c + 0.5)`` (in pixel rows) with full scale at
@@ -63,11 +53,10 @@ def envelope_mask(mins: np.ndarray, maxs: np.ndarray, scale: float | np.ndarray,
     stay clear. A pixel is covered when its centre is, as the raster engine fills polygons.
 
     Each column's covered rows are one run per channel, so only its first and end row are
-    worked out in floating point; the pixels are then set by comparing small integers. With
-    `out` (bool, (height, columns), clear) the pixels are set there.
+    worked out in floating point; the pixels are then set by comparing small integers.
     """
     channels, columns = mins.shape
-    mask = np.zeros((height, columns), dtype=bool) if out is None else out
+    mask = np.zeros((height, columns), dtype=bool)
     if columns == 0 or height <= 0:
         return mask
     half = row / 2 - 1

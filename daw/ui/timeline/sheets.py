@@ -1,11 +1,13 @@
 """Images that hold clip-body tiles side by side, and the pixel memory under them.
 
-Tiles are drawn by the dozen at every zoom, into fresh memory: a page fault for every 4 kB on
-first touch, which on a virtual machine here cost about a millisecond a megabyte, more than
-drawing into it. So the pixels are carved from a few large arenas, which numpy backs with huge
-pages (a fault for every 2 MB, a third of the cost), and an arena is carved again from the
-start once no tile in it is cached any more. Tiles are dropped oldest first, as they were
-drawn, so arenas empty in turn.
+Tiles are drawn by the dozen at every zoom, and fresh memory costs a page fault for every 4 kB
+on first touch: on the virtual machine here about a millisecond a megabyte, as much as drawing
+into it. So the pixels are carved from a few arenas that are carved again from the start once
+no cached tile is in them; tiles are dropped oldest first, as they were drawn, so arenas empty
+in turn and a redraw at a new zoom mostly draws into memory already in use.
+
+An arena is kept under 4 MiB: numpy asks for huge pages above that, and the kernel then
+compacted memory to find them, stalling a paint for tens of milliseconds at times.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtGui import QImage
 
-ARENA_PIXELS = 4_000_000
-"""16 MB an arena."""
-MAX_ARENAS = 4
+ARENA_PIXELS = 1_000_000
+"""4 MB an arena."""
+MAX_ARENAS = 8
 """Beyond this many, a sheet gets memory of its own (tiles long in use can keep old arenas)."""
 _FORMAT = QImage.Format.Format_ARGB32_Premultiplied
 
