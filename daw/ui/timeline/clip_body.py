@@ -39,8 +39,9 @@ TILE = 512
 """Bodies are drawn and kept in tiles this many pixels wide."""
 CHUNK_COLUMNS = 2048
 """Pixels are worked out this many columns at a time."""
-CACHE_PIXELS = 6_000_000
-"""About 24 MB of cached tiles: four to six screens' worth."""
+CACHE_PIXELS = 3_000_000
+"""About 12 MB of cached tiles, two or three screens' worth: enough to scroll or zoom back, and
+small enough that a new zoom soon draws into memory of tiles dropped (see `sheets`)."""
 _FORMAT = QImage.Format.Format_ARGB32_Premultiplied
 
 Item = tuple[Clip, QColor, QRectF, bool]
