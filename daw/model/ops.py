@@ -20,6 +20,7 @@ from daw.model.project import (
     Project,
     Track,
     new_id,
+    send_target,
 )
 
 TRACK_COLOURS = ("#5c9ded", "#e0a84f", "#7dc47a", "#d9676b", "#b183d6", "#4fc1c9", "#d98bb5")
@@ -60,6 +61,8 @@ def _locate_clip(project: Project, clip_id: str) -> tuple[Track, Clip]:
 
 def _with_clip(project: Project, track: Track, old: Clip | None, new: list[Clip]) -> Project:
     """Replace `old` on `track` with the clips in `new`, checking each of them."""
+    if new and track.is_bus:
+        raise EditError(f"{track.name!r} is a bus: it plays what tracks send it, not clips")
     for clip in new:
         validate.check_clip(project, clip)
     kept = [c for c in track.clips if old is None or c.id != old.id]
@@ -135,8 +138,19 @@ def add_track(
 
 
 def remove_track(project: Project, track_id: str) -> Project:
+    """Remove a track; removing a bus also removes the sends to it and their automation."""
     index = _track_index(project, track_id)
-    return replace(project, tracks=project.tracks[:index] + project.tracks[index + 1:])
+    target = send_target(track_id)
+    kept = []
+    for track in project.tracks[:index] + project.tracks[index + 1:]:
+        if track.send(track_id) is not None:
+            track = replace(
+                track,
+                sends=tuple(s for s in track.sends if s.bus_id != track_id),
+                automation=tuple(e for e in track.automation if e.target != target),
+            )
+        kept.append(track)
+    return replace(project, tracks=tuple(kept))
 
 
 def rename_track(project: Project, track_id: str, name: str) -> Project:
@@ -179,7 +193,9 @@ def set_track_solo(project: Project, track_id: str, solo: bool) -> Project:
 
 
 def set_track_record_armed(project: Project, track_id: str, armed: bool) -> Project:
-    return _replace_track(project, _update_track(project, track_id, record_armed=bool(armed)))
+    track = _update_track(project, track_id, record_armed=bool(armed))
+    validate.check_track(project, track)
+    return _replace_track(project, track)
 
 
 def set_track_monitor(project: Project, track_id: str, monitor: bool) -> Project:

@@ -13,7 +13,21 @@ from dataclasses import dataclass, field, replace
 FADE_SHAPES = ("linear", "equal_power", "exponential")
 """Fade curve shapes; the gain laws are in `daw.dsp.fades`."""
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2 added buses, sends and automation (version 1 files load unchanged: they have none)."""
+
+TRACK_KINDS = ("audio", "bus")
+"""An audio track plays clips; a bus plays what other tracks send it (a shared reverb)."""
+
+MASTER = "master"
+"""The owner name of the master bus's chain and automation (tracks are named by their id)."""
+
+VOLUME = "volume"
+PAN = "pan"
+SEND_PREFIX = "send:"
+EFFECT_PREFIX = "effect:"
+"""Automation targets: ``volume`` (dB), ``pan`` (-1..+1), ``send:<bus id>`` (dB) and
+``effect:<effect id>:<parameter>`` (the parameter's own unit)."""
 
 
 def new_id(prefix: str) -> str:
@@ -47,6 +61,62 @@ class EffectSettings:
             if key == name:
                 return value
         return default
+
+
+@dataclass(frozen=True)
+class Send:
+    """A copy of a track's signal fed to a bus at its own level, taken before or after the
+    track's fader (pre-fader sends keep a headphone or reverb mix when the fader moves)."""
+
+    bus_id: str
+    level_db: float = 0.0
+    pre_fader: bool = False
+
+
+@dataclass(frozen=True)
+class AutomationPoint:
+    """A value at a frame; between points the value moves in a straight line."""
+
+    frame: int
+    value: float
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A parameter's value over the song. Before the first point the first value holds, after
+    the last the last one; an envelope without points, or disabled, leaves the setting alone."""
+
+    target: str
+    points: tuple[AutomationPoint, ...] = ()
+    """Ordered by frame; at most one point a frame."""
+    enabled: bool = True
+
+    def value_at(self, frame: int) -> float | None:
+        """The envelope's value at `frame` (None without points)."""
+        points = self.points
+        if not points:
+            return None
+        if frame <= points[0].frame:
+            return points[0].value
+        if frame >= points[-1].frame:
+            return points[-1].value
+        lo, hi = 0, len(points) - 1
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if points[mid].frame <= frame:
+                lo = mid
+            else:
+                hi = mid
+        a, b = points[lo], points[hi]
+        return a.value + (b.value - a.value) * (frame - a.frame) / (b.frame - a.frame)
+
+
+def send_target(bus_id: str) -> str:
+    return f"{SEND_PREFIX}{bus_id}"
+
+
+def effect_target(effect_id: str, param: str) -> str:
+    return f"{EFFECT_PREFIX}{effect_id}:{param}"
 
 
 @dataclass(frozen=True)
@@ -89,10 +159,12 @@ class Clip:
 
 @dataclass(frozen=True)
 class Track:
-    """A lane of clips with its mixer settings."""
+    """A lane of clips with its mixer settings, or a bus (no clips: it plays its sends)."""
 
     id: str
     name: str
+    kind: str = "audio"
+    """One of TRACK_KINDS."""
     colour: str = "#5c9ded"
     gain_db: float = 0.0
     pan: float = 0.0
@@ -107,6 +179,26 @@ class Track:
     effects: tuple[EffectSettings, ...] = ()
     clips: tuple[Clip, ...] = ()
     """Ordered by start frame, then by id, so renders and files are deterministic."""
+    sends: tuple[Send, ...] = ()
+    """At most one a bus."""
+    automation: tuple[Envelope, ...] = ()
+    """At most one envelope a target."""
+
+    @property
+    def is_bus(self) -> bool:
+        return self.kind == "bus"
+
+    def envelope(self, target: str) -> Envelope | None:
+        for envelope in self.automation:
+            if envelope.target == target:
+                return envelope
+        return None
+
+    def send(self, bus_id: str) -> Send | None:
+        for send in self.sends:
+            if send.bus_id == bus_id:
+                return send
+        return None
 
 
 @dataclass(frozen=True)
@@ -121,10 +213,17 @@ class Marker:
 
 @dataclass(frozen=True)
 class MasterSettings:
-    """The master bus: its fader and its effect chain."""
+    """The master bus: its fader, its effect chain and their automation."""
 
     gain_db: float = 0.0
     effects: tuple[EffectSettings, ...] = ()
+    automation: tuple[Envelope, ...] = ()
+
+    def envelope(self, target: str) -> Envelope | None:
+        for envelope in self.automation:
+            if envelope.target == target:
+                return envelope
+        return None
 
 
 @dataclass(frozen=True)

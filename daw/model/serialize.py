@@ -12,13 +12,16 @@ from typing import Any, TypeVar
 from daw.model.errors import EditError
 from daw.model.project import (
     SCHEMA_VERSION,
+    AutomationPoint,
     Clip,
     EffectSettings,
+    Envelope,
     Fade,
     Marker,
     MasterSettings,
     MediaRef,
     Project,
+    Send,
     Track,
 )
 from daw.model.validate import check_project
@@ -52,6 +55,19 @@ def _effect_to_dict(effect: EffectSettings) -> dict[str, Any]:
     }
 
 
+def _envelope_to_dict(envelope: Envelope) -> dict[str, Any]:
+    return {
+        "target": envelope.target,
+        "enabled": envelope.enabled,
+        "points": [[p.frame, p.value] for p in envelope.points],
+    }
+
+
+def _send_to_dict(send: Send) -> dict[str, Any]:
+    return {"bus_id": send.bus_id, "level_db": _gain_out(send.level_db),
+            "pre_fader": send.pre_fader}
+
+
 def _fade_to_dict(fade: Fade) -> dict[str, Any]:
     return {"length_frames": fade.length_frames, "shape": fade.shape}
 
@@ -75,6 +91,7 @@ def _track_to_dict(track: Track) -> dict[str, Any]:
     return {
         "id": track.id,
         "name": track.name,
+        "kind": track.kind,
         "colour": track.colour,
         "gain_db": _gain_out(track.gain_db),
         "pan": track.pan,
@@ -84,6 +101,8 @@ def _track_to_dict(track: Track) -> dict[str, Any]:
         "monitor": track.monitor,
         "input_channels": list(track.input_channels),
         "effects": [_effect_to_dict(e) for e in track.effects],
+        "sends": [_send_to_dict(s) for s in track.sends],
+        "automation": [_envelope_to_dict(e) for e in track.automation],
         "clips": [_clip_to_dict(c) for c in track.clips],
     }
 
@@ -100,6 +119,7 @@ def project_to_dict(project: Project) -> dict[str, Any]:
         "master": {
             "gain_db": _gain_out(project.master.gain_db),
             "effects": [_effect_to_dict(e) for e in project.master.effects],
+            "automation": [_envelope_to_dict(e) for e in project.master.automation],
         },
         "media": [
             {
@@ -212,6 +232,26 @@ def _read_effect(data: object, path: str) -> EffectSettings:
     return EffectSettings(r.str("id"), r.str("kind"), values, r.bool("bypassed", False))
 
 
+def _read_point(data: object, path: str) -> AutomationPoint:
+    if (not isinstance(data, list) or len(data) != 2 or isinstance(data[0], bool)
+            or not isinstance(data[0], int) or data[0] < 0
+            or isinstance(data[1], bool) or not isinstance(data[1], int | float)
+            or data[1] != data[1] or abs(data[1]) == float("inf")):
+        raise FieldError(path, f"expected [frame, value] with a frame from 0, got {_kind(data)}")
+    return AutomationPoint(data[0], float(data[1]))
+
+
+def _read_envelope(data: object, path: str) -> Envelope:
+    r = _Reader(data, path)
+    points = sorted(r.list("points", _read_point), key=lambda p: p.frame)
+    return Envelope(r.str("target"), tuple(points), r.bool("enabled", True))
+
+
+def _read_send(data: object, path: str) -> Send:
+    r = _Reader(data, path)
+    return Send(r.str("bus_id"), r.gain("level_db"), r.bool("pre_fader", False))
+
+
 def _read_clip(data: object, path: str) -> Clip:
     r = _Reader(data, path)
     return Clip(
@@ -245,6 +285,7 @@ def _read_track(data: object, path: str) -> Track:
     return Track(
         id=r.str("id"),
         name=r.str("name"),
+        kind=r.str("kind", "audio"),
         colour=r.str("colour", "#5c9ded"),
         gain_db=r.gain("gain_db"),
         pan=r.float("pan", 0.0),
@@ -254,6 +295,8 @@ def _read_track(data: object, path: str) -> Track:
         monitor=r.bool("monitor", False),
         input_channels=r.list("input_channels", _read_channel) or (0,),
         effects=r.list("effects", _read_effect),
+        sends=r.list("sends", _read_send),
+        automation=r.list("automation", _read_envelope),
         clips=tuple(sorted(r.list("clips", _read_clip), key=lambda c: (c.start_frame, c.id))),
     )
 
@@ -290,7 +333,8 @@ def project_from_dict(data: object) -> Project:
         tempo_bpm=r.float("tempo_bpm", 120.0),
         time_signature=(signature[0], signature[1]),
         notes=r.str("notes", ""),
-        master=MasterSettings(master.gain("gain_db"), master.list("effects", _read_effect)),
+        master=MasterSettings(master.gain("gain_db"), master.list("effects", _read_effect),
+                              master.list("automation", _read_envelope)),
         media=r.list("media", _read_media),
         markers=tuple(sorted(r.list("markers", _read_marker), key=lambda m: (m.frame, m.id))),
         tracks=r.list("tracks", _read_track),

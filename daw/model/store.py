@@ -25,7 +25,13 @@ FOLDER_SUFFIX = ".minidaw"
 SUBFOLDERS = ("audio", "cache", "backups")
 BACKUPS_KEPT = 20
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+def _from_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 added track kinds, sends and automation; a version 1 song has none, and the
+    defaults (audio tracks, no sends, no envelopes) say exactly that."""
+    return data
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_v1}
 """Upgrades from schema version N to N + 1; each takes and returns the raw dict."""
 
 

@@ -10,7 +10,20 @@ import math
 import re
 
 from daw.model.errors import EditError
-from daw.model.project import FADE_SHAPES, Clip, EffectSettings, Fade, Project, Track
+from daw.model.project import (
+    EFFECT_PREFIX,
+    FADE_SHAPES,
+    PAN,
+    SEND_PREFIX,
+    TRACK_KINDS,
+    VOLUME,
+    Clip,
+    EffectSettings,
+    Envelope,
+    Fade,
+    Project,
+    Track,
+)
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_GAIN_DB = 48.0
@@ -85,9 +98,49 @@ def check_effects(effects: tuple[EffectSettings, ...], what: str) -> None:
                                 f"expected a number, got {value!r}")
 
 
+def check_envelope(envelope: Envelope, what: str) -> None:
+    """Points in frame order, one a frame, with values the target can take."""
+    target = envelope.target
+    if not isinstance(target, str) or not (
+        target in (VOLUME, PAN) or (target.startswith(SEND_PREFIX) and len(target) > 5)
+        or (target.startswith(EFFECT_PREFIX) and target.count(":") == 2
+            and all(target.split(":")[1:]))
+    ):
+        raise EditError(f"{what}: {target!r} is not something that can be automated")
+    last = -1
+    for point in envelope.points:
+        check_frame(point.frame, f"{what} {target} point")
+        if point.frame <= last:
+            raise EditError(f"{what} {target}: points must be in frame order, one a frame")
+        last = point.frame
+        value = point.value
+        if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(
+            value
+        ):
+            raise EditError(f"{what} {target}: expected a number, got {value!r}")
+        if target == PAN:
+            check_pan(value, f"{what} pan automation")
+        elif target == VOLUME or target.startswith(SEND_PREFIX):
+            check_gain_db(value, f"{what} {target} automation")
+
+
+def check_automation(automation: tuple[Envelope, ...], what: str) -> None:
+    targets = [e.target for e in automation]
+    if len(set(targets)) != len(targets):
+        raise EditError(f"{what}: a parameter has two automation envelopes")
+    for envelope in automation:
+        check_envelope(envelope, what)
+
+
 def check_track(project: Project, track: Track) -> None:
     if not track.name.strip():
         raise EditError(f"track {track.id}: a track needs a name")
+    if track.kind not in TRACK_KINDS:
+        raise EditError(f"track {track.name!r}: kind {track.kind!r} is not one of "
+                        f"{', '.join(TRACK_KINDS)}")
+    if track.is_bus and (track.clips or track.record_armed):
+        raise EditError(f"track {track.name!r}: a bus plays what is sent to it; it holds no "
+                        "clips and cannot record")
     check_colour(track.colour, f"track {track.name!r} colour")
     check_gain_db(track.gain_db, f"track {track.name!r} gain")
     check_pan(track.pan, f"track {track.name!r} pan")
@@ -97,8 +150,54 @@ def check_track(project: Project, track: Track) -> None:
         raise EditError(f"track {track.name!r}: input channels must be one or two channel "
                         f"numbers from 0, got {track.input_channels!r}")
     check_effects(track.effects, f"track {track.name!r}")
+    check_automation(track.automation, f"track {track.name!r}")
+    buses = {t.id: t for t in project.tracks if t.is_bus}
+    seen: set[str] = set()
+    for send in track.sends:
+        if send.bus_id == track.id:
+            raise EditError(f"track {track.name!r}: a bus cannot send to itself")
+        if send.bus_id not in buses:
+            raise EditError(f"track {track.name!r}: sends to {send.bus_id!r}, which is not a bus")
+        if send.bus_id in seen:
+            raise EditError(f"track {track.name!r}: two sends to the same bus")
+        seen.add(send.bus_id)
+        check_gain_db(send.level_db, f"track {track.name!r} send level")
     for clip in track.clips:
         check_clip(project, clip)
+
+
+def routing_loop(project: Project) -> list[str] | None:
+    """The names along a chain of sends that comes back to where it started, or None.
+
+    Sound sent round a loop would feed itself for ever, so no edit may make one."""
+    sends = {t.id: [s.bus_id for s in t.sends] for t in project.tracks}
+    names = {t.id: t.name for t in project.tracks}
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(node: str, path: list[str]) -> list[str] | None:
+        state[node] = 1
+        for nxt in sends.get(node, ()):
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt):], nxt] if nxt in path else [node, nxt]
+            if nxt not in state:
+                found = visit(nxt, [*path, nxt])
+                if found:
+                    return found
+        state[node] = 2
+        return None
+
+    for track_id in sends:
+        if track_id not in state:
+            loop = visit(track_id, [track_id])
+            if loop:
+                return [names.get(t, t) for t in loop]
+    return None
+
+
+def check_routing(project: Project) -> None:
+    loop = routing_loop(project)
+    if loop:
+        raise EditError("routing loop: " + " → ".join(loop) + " would feed itself")
 
 
 def check_project(project: Project) -> None:
@@ -109,6 +208,9 @@ def check_project(project: Project) -> None:
     check_time_signature(project.time_signature)
     check_gain_db(project.master.gain_db, "master gain")
     check_effects(project.master.effects, "master")
+    check_automation(project.master.automation, "master")
+    if any(e.target.startswith(SEND_PREFIX) for e in project.master.automation):
+        raise EditError("master: the master has no sends to automate")
     ids: set[str] = set()
 
     def claim(kind: str, item_id: str) -> None:
@@ -127,6 +229,7 @@ def check_project(project: Project) -> None:
         for clip in track.clips:
             claim("clip", clip.id)
         check_track(project, track)
+    check_routing(project)
     for marker in project.markers:
         claim("marker", marker.id)
         check_frame(marker.frame, f"marker {marker.name!r}")

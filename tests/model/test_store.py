@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from daw.model import Fade, MediaRef, Project, ProjectFileError, ops
+from daw.model.project import SCHEMA_VERSION
 from daw.model.store import create_project, load_project, missing_media, save_project
 
 
@@ -28,7 +29,7 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     for sub in ("audio", "cache", "backups"):
         assert (folder / sub).is_dir()
     data = json.loads((folder / "project.json").read_text())
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == SCHEMA_VERSION
     assert load_project(folder) == sample_project()
     assert load_project(folder / "project.json") == sample_project()
 
