@@ -6,16 +6,11 @@ curve is applied to every channel, so the stereo image does not wander.
 
 Why not pedalboard's: its Compressor has no knee and no makeup and detects each channel on its
 own; its Limiter has no lookahead, so it cannot promise a ceiling. And why not a per-sample
-loop: in Python it is far too slow. The smoothers here are recurrences solved a block at a
-time with array operations, exactly (to float64 rounding), so any block size gives the same
-sound to within about 1e-12:
-
-- a one-pole filter y[n] = a·y[n-1] + b[n] is a running sum of b weighted by growing powers of
-  1/a, taken in stretches short enough that the weights stay finite (below e^300);
-- the release stage of the smooth decoupled peak detector (Giannoulis, Massberg and Reiss,
-  "Digital Dynamic Range Compressor Design — A Tutorial and Analysis", JAES 2012),
-  y[n] = max(x[n], a·y[n-1] + (1 − a)·x[n]), is the one-pole response of x plus the largest
-  decaying "excess" left by an earlier frame: a running maximum (`np.maximum.accumulate`).
+loop: in Python it is far too slow. The smoothers (`daw.dsp.envelope`: a one-pole filter and
+the release stage of the smooth decoupled peak detector of Giannoulis, Massberg and Reiss,
+"Digital Dynamic Range Compressor Design — A Tutorial and Analysis", JAES 2012) are
+recurrences solved a block at a time with array operations, exactly (to float64 rounding), so
+any block size gives the same sound to within about 1e-12.
 
 Attack and release times are time constants: after a step the gain reduction covers 63 % of
 the change in that time (the compressor's release a little more, as its attack stage follows
@@ -28,6 +23,10 @@ real time: compressor ≈ 240×, gate ≈ 260×, limiter ≈ 220×, de-esser ≈
 
 `gain_reduction_db` on every processor is the deepest reduction during the last block, in dB
 (0 = none, 6 = half the amplitude), for the meter next to the effect.
+
+New settings (`set_params`) keep the envelopes, the sidechain filter's memory and the
+lookahead buffer; `snapshot` is a handful of floats (the limiter adds its lookahead, at most
+20 ms of audio), and `restore` is exact.
 """
 
 from __future__ import annotations
@@ -38,14 +37,18 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from daw.dsp.envelope import (
+    SEGMENT,
+    OnePole,
+    level_db,
+    linear_recurrence,
+    linked_peak,
+    sliding_max,
+    smoothing_coefficient,
+    static_reduction_db,
+)
 from daw.dsp.eq import BiquadCascade, ParamSpec, bandpass, resolve_params
 from daw.dsp.processors import Processor, ProcessorFactory
-
-_SEGMENT = 16384
-"""Longest stretch processed at once, to keep temporaries small."""
-
-_MAX_LOG_SPAN = 300.0
-"""How far the weights of a running one-pole sum may grow (e^300) before a new stretch."""
 
 _NEGLIGIBLE_DB = 1e-9
 """Reductions smaller than this count as none, so a processor is transparent again, bit for
@@ -82,128 +85,6 @@ _DEESSER_ATTACK_MS = 0.5
 _DEESSER_RELEASE_MS = 40.0
 
 
-# --- Building blocks ------------------------------------------------------------------------
-
-
-def smoothing_coefficient(time_ms: float, sample_rate: int) -> float:
-    """The pole a of a one-pole smoother with time constant `time_ms` (63 % of a step)."""
-    return math.exp(-1000.0 / (time_ms * sample_rate))
-
-
-def linear_recurrence(a: float | np.ndarray, b: np.ndarray, y0: float) -> np.ndarray:
-    """y[n] = a[n]·y[n−1] + b[n] with y[−1] = y0, for a scalar or per-frame a in (0, 1].
-
-    Within a stretch, y[n] = P[n]·(y0 + Σ b[k]/P[k]) with P the running product of a; the
-    stretch ends before 1/P outgrows e^300."""
-    frames = len(b)
-    log_a = np.broadcast_to(np.log(a), (frames,))
-    steepest = -float(log_a.min()) if frames else 0.0
-    span = frames if steepest * frames <= _MAX_LOG_SPAN else max(1, int(_MAX_LOG_SPAN / steepest))
-    out = np.empty(frames)
-    for start in range(0, frames, span):
-        stop = min(start + span, frames)
-        p = np.exp(np.cumsum(log_a[start:stop]))
-        seg = out[start:stop]
-        np.cumsum(b[start:stop] / p, out=seg)
-        seg += y0
-        seg *= p
-        y0 = float(seg[-1])
-    return out
-
-
-class OnePole:
-    """A one-pole smoother y[n] = a·y[n−1] + (1 − a)·x[n] with a fixed pole, run on arrays.
-
-    Both methods work in stretches over which the powers a^(k+1) and a^−(k+1) are computed
-    once and stay within e^±300."""
-
-    def __init__(self, a: float) -> None:
-        beta = -math.log(a)
-        span = _SEGMENT if beta * _SEGMENT <= _MAX_LOG_SPAN else max(1, int(_MAX_LOG_SPAN / beta))
-        steps = np.arange(1, span + 1, dtype=np.float64) * beta
-        self.a = a
-        self._decay = np.exp(-steps)  # a^(k+1)
-        self._growth = np.exp(steps)  # a^−(k+1)
-
-    def smooth(self, x: np.ndarray, y0: float) -> np.ndarray:
-        """The plain one-pole response to x, starting from y0."""
-        out = np.empty(len(x))
-        for start in range(0, len(x), len(self._decay)):
-            seg = out[start : start + len(self._decay)]
-            decay, growth = self._decay[: len(seg)], self._growth[: len(seg)]
-            np.cumsum(x[start : start + len(seg)] * growth, out=seg)
-            seg *= 1.0 - self.a
-            seg += y0
-            seg *= decay
-            y0 = float(seg[-1])
-        return out
-
-    def release_peak(self, x: np.ndarray, y0: float) -> np.ndarray:
-        """y[n] = max(x[n], a·y[n−1] + (1 − a)·x[n]) for x ≥ 0, y0 ≥ 0: instant attack, a
-        one-pole release towards x.
-
-        Unrolled, y[n] = L[n] + max_k a^(n−k)·(x[k] − L[k]), where L is the one-pole response
-        of x from rest and k runs over the frames so far (k = −1 standing for y0, whose term
-        is a^(n+1)·y0): a running maximum of (x[k] − L[k])·a^−(k+1), scaled by a^(n+1)."""
-        out = np.empty(len(x))
-        for start in range(0, len(x), len(self._decay)):
-            seg = out[start : start + len(self._decay)]
-            decay, growth = self._decay[: len(seg)], self._growth[: len(seg)]
-            x_seg = x[start : start + len(seg)]
-            lin = np.cumsum(x_seg * growth)
-            lin *= (1.0 - self.a) * decay
-            excess = (x_seg - lin) * growth
-            np.maximum.accumulate(excess, out=excess)
-            np.maximum(excess, y0, out=excess)
-            np.multiply(excess, decay, out=seg)
-            seg += lin
-            y0 = float(seg[-1])
-        return out
-
-
-def linked_peak(block: np.ndarray) -> np.ndarray:
-    """The detector: the loudest channel's magnitude at each frame, float64."""
-    peak = np.abs(block[:, 0]).astype(np.float64)
-    for channel in range(1, block.shape[1]):
-        np.maximum(peak, np.abs(block[:, channel]), out=peak)
-    return peak
-
-
-def level_db(magnitude: np.ndarray) -> np.ndarray:
-    """20·log10 of the magnitude; silence is −inf."""
-    with np.errstate(divide="ignore"):
-        return 20.0 * np.log10(magnitude)
-
-
-def sliding_max(x: np.ndarray, width: int) -> np.ndarray:
-    """out[i] = max(x[i : i + width]) for every full window, in O(n) (van Herk / Gil–Werman)."""
-    if width == 1:
-        return x.copy()
-    count = len(x) - width + 1
-    pad = (-len(x)) % width
-    blocks = np.concatenate([x, np.full(pad, -np.inf)]).reshape(-1, width)
-    prefix = np.maximum.accumulate(blocks, axis=1).ravel()
-    suffix = np.maximum.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].ravel()
-    return np.maximum(suffix[:count], prefix[width - 1 : width - 1 + count])
-
-
-def static_reduction_db(
-    level: np.ndarray, threshold_db: float, ratio: float, knee_db: float
-) -> np.ndarray:
-    """The compressor's gain computer: how many dB a steady input at `level` is turned down.
-
-    Below the knee nothing; above it (1 − 1/ratio)·(level − threshold); inside a knee of width
-    W the quadratic (1 − 1/ratio)·(level − threshold + W/2)² / (2W), which meets both."""
-    over = level - threshold_db
-    slope = 1.0 - 1.0 / ratio
-    if knee_db <= 0.0:
-        return slope * np.maximum(over, 0.0)
-    half = knee_db / 2.0
-    with np.errstate(invalid="ignore"):
-        knee = np.square(np.clip(over, -half, half) + half) / (2.0 * knee_db)
-    return slope * np.where(over > half, over, knee)
-
-
 def _apply_gain_db(block: np.ndarray, gain_db: np.ndarray) -> None:
     gain = np.exp(gain_db * (math.log(10.0) / 20.0)).astype(np.float32)
     np.multiply(block, gain[:, None], out=block)
@@ -228,14 +109,14 @@ class _Dynamics(Processor):
 
     def process(self, block: np.ndarray) -> None:
         self._block_reduction_db = 0.0
-        for start in range(0, block.shape[0], _SEGMENT):
-            self._segment(block[start : start + _SEGMENT])
+        for start in range(0, block.shape[0], SEGMENT):
+            self._segment(block[start : start + SEGMENT])
         if block.shape[0]:
             self._reduction_db = self._block_reduction_db
 
     @abstractmethod
     def _segment(self, block: np.ndarray) -> None:
-        """Process at most _SEGMENT frames in place."""
+        """Process at most SEGMENT frames in place."""
 
     def _meter(self, reduction_db: np.ndarray) -> None:
         self._block_reduction_db = max(self._block_reduction_db, float(reduction_db.max()))
@@ -250,23 +131,38 @@ class Compressor(_Dynamics):
 
     def __init__(self, params: Mapping[str, float], channels: int, sample_rate: int) -> None:
         super().__init__()
+        self._rate = sample_rate
+        self._attack = OnePole(0.5)
+        self._release = OnePole(0.5)
+        self.set_params(params)
+        self.reset()
+
+    def set_params(self, params: Mapping[str, float]) -> bool:
         p = resolve_params("compressor", COMPRESSOR_PARAMETERS, params)
         self._threshold_db = p["threshold_db"]
         self._ratio = p["ratio"]
         self._knee_db = p["knee_db"]
         self._makeup_db = p["makeup_db"]
-        self._attack = OnePole(smoothing_coefficient(p["attack_ms"], sample_rate))
-        self._release = OnePole(smoothing_coefficient(p["release_ms"], sample_rate))
+        self._attack.set_pole(smoothing_coefficient(p["attack_ms"], self._rate))
+        self._release.set_pole(smoothing_coefficient(p["release_ms"], self._rate))
         self._neutral = self._ratio == 1.0 and self._makeup_db == 0.0
-        self.reset()
+        return True
 
     def reset(self) -> None:
         self._held_db = 0.0  # release stage
         self._smooth_db = 0.0  # attack stage
         self._reduction_db = 0.0
 
+    def snapshot(self) -> object:
+        return (self._held_db, self._smooth_db)
+
+    def restore(self, state: object) -> None:
+        self._held_db, self._smooth_db = state  # type: ignore[misc]
+
     def _segment(self, block: np.ndarray) -> None:
-        if self._neutral:
+        if self._neutral and max(self._held_db, self._smooth_db) < _NEGLIGIBLE_DB:
+            # Nothing to do, and no reduction left to release (a ratio just set to 1:1).
+            self._held_db = self._smooth_db = 0.0
             return
         wanted = static_reduction_db(
             level_db(linked_peak(block)), self._threshold_db, self._ratio, self._knee_db
@@ -286,26 +182,37 @@ class Compressor(_Dynamics):
 class NoiseGate(_Dynamics):
     """Opens while the signal is at or above the threshold and for `hold_ms` after; a closed
     gate turns the signal down by `range_db`. Opening follows the attack time constant,
-    closing the release one; the fade runs linearly in dB between open and closed."""
+    closing the release one; the fade runs linearly in dB between open and closed. The
+    detector runs even with no range, so a range turned up again finds the gate where the
+    signal left it."""
 
     def __init__(self, params: Mapping[str, float], channels: int, sample_rate: int) -> None:
         super().__init__()
+        self._rate = sample_rate
+        self.set_params(params)
+        self.reset()
+
+    def set_params(self, params: Mapping[str, float]) -> bool:
         p = resolve_params("gate", GATE_PARAMETERS, params)
         self._threshold = 10.0 ** (p["threshold_db"] / 20.0)
         self._range_db = p["range_db"]
-        self._hold_frames = round(p["hold_ms"] * sample_rate / 1000.0)
-        self._attack = smoothing_coefficient(p["attack_ms"], sample_rate)
-        self._release = smoothing_coefficient(p["release_ms"], sample_rate)
-        self.reset()
+        self._hold_frames = round(p["hold_ms"] * self._rate / 1000.0)
+        self._attack = smoothing_coefficient(p["attack_ms"], self._rate)
+        self._release = smoothing_coefficient(p["release_ms"], self._rate)
+        return True
 
     def reset(self) -> None:
         self._openness = 0.0  # 0 closed, 1 open: a gate starts closed
         self._since_loud = 1 << 62  # frames since the last one at or above the threshold
         self._reduction_db = 0.0
 
+    def snapshot(self) -> object:
+        return (self._openness, self._since_loud)
+
+    def restore(self, state: object) -> None:
+        self._openness, self._since_loud = state  # type: ignore[misc]
+
     def _segment(self, block: np.ndarray) -> None:
-        if self._range_db == 0.0:
-            return
         frames = block.shape[0]
         index = np.arange(frames)
         loud = linked_peak(block) >= self._threshold
@@ -316,6 +223,8 @@ class NoiseGate(_Dynamics):
         b = np.where(is_open, 1.0 - self._attack, 0.0)
         openness = linear_recurrence(a, b, self._openness)
         self._openness = float(openness[-1])
+        if self._range_db == 0.0:
+            return
         reduction = _snap(self._range_db * (1.0 - np.clip(openness, 0.0, 1.0)))
         self._meter(reduction)
         _apply_gain_db(block, -reduction)
@@ -331,20 +240,35 @@ class Limiter(_Dynamics):
     is spread back over the D + 1 frames before it (a sliding minimum), given its release
     (a one-pole back towards 1), then averaged over D + 1 frames so the gain glides down
     during the lookahead instead of jumping. Every frame in that average already honours the
-    frame being output, so the average does too; a final clip only trims float rounding."""
+    frame being output, so the average does too; a final clip only trims float rounding.
+
+    New settings keep the state, except a new lookahead: that changes the latency the engine
+    compensates, so `set_params` refuses it and a new limiter is built."""
 
     def __init__(self, params: Mapping[str, float], channels: int, sample_rate: int) -> None:
         super().__init__()
+        self._rate = sample_rate
+        self._release = OnePole(0.5)
+        self.latency_frames = self._lookahead_frames(params)
+        self._channels = channels
+        self.set_params(params)
+        self.reset()
+
+    def _lookahead_frames(self, params: Mapping[str, float]) -> int:
+        p = resolve_params("limiter", LIMITER_PARAMETERS, params)
+        return round(p["lookahead_ms"] * self._rate / 1000.0)
+
+    def set_params(self, params: Mapping[str, float]) -> bool:
+        if self._lookahead_frames(params) != self.latency_frames:
+            return False
         p = resolve_params("limiter", LIMITER_PARAMETERS, params)
         ceiling = 10.0 ** (p["ceiling_db"] / 20.0)
         self._ceiling = ceiling
         self._clip = float(np.float32(ceiling))
         if self._clip > ceiling:  # the float32 nearest to the ceiling must not lie above it
             self._clip = float(np.nextafter(np.float32(ceiling), np.float32(0.0)))
-        self._release = OnePole(smoothing_coefficient(p["release_ms"], sample_rate))
-        self.latency_frames = round(p["lookahead_ms"] * sample_rate / 1000.0)
-        self._channels = channels
-        self.reset()
+        self._release.set_pole(smoothing_coefficient(p["release_ms"], self._rate))
+        return True
 
     def reset(self) -> None:
         lookahead = self.latency_frames
@@ -353,6 +277,28 @@ class Limiter(_Dynamics):
         self._released_history = np.zeros(lookahead)  # the last D released reductions
         self._released = 0.0
         self._reduction_db = 0.0
+
+    def snapshot(self) -> object:
+        # Small (the lookahead, at most 20 ms), and replaced rather than changed in place by
+        # _segment; copied all the same, so the snapshot cannot be touched by what follows.
+        return (
+            self._delay.copy(),
+            self._needed_history.copy(),
+            self._released_history.copy(),
+            self._released,
+        )
+
+    def restore(self, state: object) -> None:
+        delay, needed, released_history, released = state  # type: ignore[misc]
+        if delay.shape != self._delay.shape:
+            raise ValueError(
+                f"limiter: a snapshot with {delay.shape[0]} frames of lookahead does not fit "
+                f"one with {self.latency_frames}"
+            )
+        self._delay = delay.copy()
+        self._needed_history = needed.copy()
+        self._released_history = released_history.copy()
+        self._released = released
 
     def _segment(self, block: np.ndarray) -> None:
         lookahead = self.latency_frames
@@ -389,17 +335,27 @@ class Limiter(_Dynamics):
 
 class DeEsser(_Dynamics):
     """Turns the whole signal down while a band around `freq_hz` (a band-pass sidechain) is
-    above the threshold: by as much as the band exceeds it, at most `range_db`."""
+    above the threshold: by as much as the band exceeds it, at most `range_db`. The sidechain
+    keeps listening with no range, so a range turned up again carries on smoothly."""
 
     def __init__(self, params: Mapping[str, float], channels: int, sample_rate: int) -> None:
         super().__init__()
+        self._rate = sample_rate
+        self._freq_hz = math.nan
+        self._sidechain = BiquadCascade([bandpass(1000.0, _DEESSER_Q, sample_rate)], channels)
+        self._attack = OnePole(smoothing_coefficient(_DEESSER_ATTACK_MS, sample_rate))
+        self._release = OnePole(smoothing_coefficient(_DEESSER_RELEASE_MS, sample_rate))
+        self.set_params(params)
+        self.reset()
+
+    def set_params(self, params: Mapping[str, float]) -> bool:
         p = resolve_params("deesser", DEESSER_PARAMETERS, params)
         self._threshold_db = p["threshold_db"]
         self._range_db = p["range_db"]
-        self._sidechain = BiquadCascade([bandpass(p["freq_hz"], _DEESSER_Q, sample_rate)], channels)
-        self._attack = OnePole(smoothing_coefficient(_DEESSER_ATTACK_MS, sample_rate))
-        self._release = OnePole(smoothing_coefficient(_DEESSER_RELEASE_MS, sample_rate))
-        self.reset()
+        if p["freq_hz"] != self._freq_hz:
+            self._freq_hz = p["freq_hz"]
+            self._sidechain.set_sections([bandpass(self._freq_hz, _DEESSER_Q, self._rate)])
+        return True
 
     def reset(self) -> None:
         self._sidechain.reset()
@@ -407,9 +363,14 @@ class DeEsser(_Dynamics):
         self._smooth_db = 0.0
         self._reduction_db = 0.0
 
+    def snapshot(self) -> object:
+        return (self._sidechain.snapshot(), self._held_db, self._smooth_db)
+
+    def restore(self, state: object) -> None:
+        sidechain, self._held_db, self._smooth_db = state  # type: ignore[misc]
+        self._sidechain.restore(sidechain)
+
     def _segment(self, block: np.ndarray) -> None:
-        if self._range_db == 0.0:
-            return
         band = self._sidechain.process(np.ascontiguousarray(block.T, dtype=np.float64))
         level = level_db(np.abs(band).max(axis=0))
         wanted = np.clip(level - self._threshold_db, 0.0, self._range_db)
@@ -417,6 +378,8 @@ class DeEsser(_Dynamics):
         self._held_db = float(held[-1])
         smooth = self._attack.smooth(held, self._smooth_db)
         self._smooth_db = float(smooth[-1])
+        if self._range_db == 0.0:
+            return
         reduction = _snap(smooth)
         self._meter(reduction)
         _apply_gain_db(block, -reduction)

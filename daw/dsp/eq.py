@@ -24,6 +24,12 @@ Measured on this machine (two cores shared with other work, best of three), a 3-
 48 kHz signal in 4096-frame blocks: all seven bands run about 330× faster than real time, one
 band about 400× (the cost hardly depends on the number of bands), a flat EQ costs nothing;
 pedalboard's seven filters ran about 300× under the same conditions.
+
+New settings (`ParametricEQ.set_params`, every 64 frames while a band is automated) keep each
+band's filter memory and rebuild the chunk matrices by doubling, without allocating while the
+bands in use stay the same: about 0.13 ms for seven bands on this machine, against about
+0.02 ms to filter 64 stereo frames. A snapshot is the filter memory (two floats per band and
+channel), restored exactly.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ from daw.dsp.processors import Processor, ProcessorFactory
 ParamSpec = tuple[str, str, str, float, float, float]
 """(name, label, unit, minimum, maximum, default): one parameter as the editor shows it."""
 
-CHUNK = 128
+CHUNK = 128  # a power of two: the matrices are built by doubling
 """Frames per matrix step: a frame costs about CHUNK multiply-adds, and the hand-over between
 chunks gets cheaper as chunks grow; 128 was the fastest of 64, 128 and 256 in 4096-frame
 blocks."""
@@ -170,24 +176,30 @@ def high_shelf(freq_hz: float, gain_db: float, sample_rate: int) -> np.ndarray:
     )
 
 
-def eq_sections(params: Mapping[str, float], sample_rate: int) -> list[np.ndarray]:
-    """The biquads of the bands that do something, low to high; a flat EQ has none."""
+def eq_bands(params: Mapping[str, float], sample_rate: int) -> list[tuple[str, np.ndarray]]:
+    """(band name, biquad) of the bands that do something, low to high; a flat EQ has none.
+    The names let a processor given new settings keep each band's filter memory."""
     p = resolve_params("eq", EQ_PARAMETERS, params)
-    sections = []
+    bands = []
     if p["hp_on"] >= 0.5:
-        sections.append(highpass(p["hp_freq_hz"], p["hp_q"], sample_rate))
+        bands.append(("hp", highpass(p["hp_freq_hz"], p["hp_q"], sample_rate)))
     if p["low_gain_db"] != 0.0:
-        sections.append(low_shelf(p["low_freq_hz"], p["low_gain_db"], sample_rate))
+        bands.append(("low", low_shelf(p["low_freq_hz"], p["low_gain_db"], sample_rate)))
     for band in ("p1", "p2", "p3"):
         if p[f"{band}_gain_db"] != 0.0:
-            sections.append(
-                peaking(p[f"{band}_freq_hz"], p[f"{band}_gain_db"], p[f"{band}_q"], sample_rate)
-            )
+            bands.append((band, peaking(
+                p[f"{band}_freq_hz"], p[f"{band}_gain_db"], p[f"{band}_q"], sample_rate
+            )))
     if p["high_gain_db"] != 0.0:
-        sections.append(high_shelf(p["high_freq_hz"], p["high_gain_db"], sample_rate))
+        bands.append(("high", high_shelf(p["high_freq_hz"], p["high_gain_db"], sample_rate)))
     if p["lp_on"] >= 0.5:
-        sections.append(lowpass(p["lp_freq_hz"], p["lp_q"], sample_rate))
-    return sections
+        bands.append(("lp", lowpass(p["lp_freq_hz"], p["lp_q"], sample_rate)))
+    return bands
+
+
+def eq_sections(params: Mapping[str, float], sample_rate: int) -> list[np.ndarray]:
+    """The biquads of the bands that do something, low to high; a flat EQ has none."""
+    return [section for _name, section in eq_bands(params, sample_rate)]
 
 
 def sections_response(
@@ -221,14 +233,15 @@ def _state_space(
     b_vec = np.zeros(order)
     c_vec = np.zeros(order)
     d = 1.0
-    for i, (b0, b1, b2, a1, a2) in enumerate(sections):
+    for i, (b0, b1, b2, a1, a2) in enumerate(np.asarray(sections, dtype=np.float64).tolist()):
         # One section: y = s1 + b0 u; s1' = s2 + (b1 - a1 b0) u - a1 s1;
         # s2' = (b2 - a2 b0) u - a2 s1; fed with u = C s + D x, the sections before it.
         j = 2 * i
-        b_i = np.array([b1 - a1 * b0, b2 - a2 * b0])
-        a_mat[j : j + 2, :j] = np.outer(b_i, c_vec[:j])
-        a_mat[j : j + 2, j : j + 2] = [[-a1, 1.0], [-a2, 0.0]]
-        b_vec[j : j + 2] = b_i * d
+        drive1, drive2 = b1 - a1 * b0, b2 - a2 * b0
+        np.multiply(c_vec[:j], drive1, out=a_mat[j, :j])
+        np.multiply(c_vec[:j], drive2, out=a_mat[j + 1, :j])
+        a_mat[j, j], a_mat[j, j + 1], a_mat[j + 1, j] = -a1, 1.0, -a2
+        b_vec[j], b_vec[j + 1] = drive1 * d, drive2 * d
         c_vec *= b0
         c_vec[j] = 1.0
         d *= b0
@@ -236,31 +249,106 @@ def _state_space(
 
 
 class BiquadCascade:
-    """A chain of biquads run on (channels, frames) float64 arrays, state kept between calls."""
+    """A chain of biquads run on (channels, frames) float64 arrays, state kept between calls.
+
+    New coefficients (`set_sections`) keep the TDF-II state of each section. Switching the
+    coefficients of a TDF-II section under its running state was measured against switching a
+    direct form I (whose memory is the actual last inputs and outputs): the transients were
+    as small or smaller (a low-pass jumping from 20 kHz to 200 Hz at Q 5 under noise: 0.75
+    against 12.8 peak; a 1 dB step of a bell: 0.013 against 0.020), so the state is kept as
+    it is. Automation reaches the EQ in steps of 64 frames, each a small change; a big jump
+    at an extreme setting (a resonant filter swept across decades at once) can click, as it
+    does in any filter switched abruptly."""
 
     def __init__(self, sections: Sequence[np.ndarray], channels: int) -> None:
+        self._channels = channels
+        self._state = np.zeros((channels, 0))
+        self._driven = np.zeros((CHUNK, 0))
+        self.set_sections(sections)
+
+    def set_sections(
+        self, sections: Sequence[np.ndarray], keep: Sequence[int | None] | None = None
+    ) -> None:
+        """Take new coefficients, keeping the filter memories: new section i carries on from
+        the state of old section keep[i] (None: from rest); by default section i keeps the
+        state of section i. Costs a few dozen small matrix products, no large allocation
+        while the number of sections stays the same."""
         if not sections:
             raise ValueError("a biquad cascade needs at least one section")
+        old = self._state
+        count = len(sections)
+        if keep is None:
+            keep = [i if 2 * i < old.shape[1] else None for i in range(count)]
+        if len(keep) != count:
+            raise ValueError(f"keep names {len(keep)} sections, not {count}")
+        if 2 * count != old.shape[1] or list(keep) != list(range(count)):
+            state = np.zeros((self._channels, 2 * count))
+            for i, k in enumerate(keep):
+                if k is not None:
+                    state[:, 2 * i : 2 * i + 2] = old[:, 2 * k : 2 * k + 2]
+            self._state = state
+        self._design(sections)
+
+    def _design(self, sections: Sequence[np.ndarray]) -> None:
+        """The chunk matrices, by doubling: A^k B and C A^k for k < CHUNK take log2(CHUNK)
+        small products each, and a power A^k is only built when a block ends with k frames
+        over a whole number of chunks."""
         a_mat, b_vec, c_vec, d = _state_space(sections)
         order = len(b_vec)
-        powers = np.empty((CHUNK + 1, order, order))  # A^0 .. A^CHUNK
-        powers[0] = np.eye(order)
-        for n in range(CHUNK):
-            powers[n + 1] = powers[n] @ a_mat
-        impulse = np.empty(CHUNK)
+        if self._driven.shape[1] != order:
+            self._driven = np.empty((CHUNK, order))  # row k: A^k B
+            self._observed = np.empty((CHUNK, order))  # row k: C A^k
+            self._toeplitz_t = np.empty((CHUNK, CHUNK))
+            self._from_state_t = np.empty((order, CHUNK))
+            self._drive_t = np.empty((CHUNK, order))
+            self._padded_impulse = np.zeros(2 * CHUNK - 1)
+            # y = x @ T^T within a chunk, T[i, j] = h[i - j]: row j of T^T is h shifted by j.
+            self._shifted_impulse = np.lib.stride_tricks.sliding_window_view(
+                self._padded_impulse, CHUNK
+            )[::-1]
+        driven, observed = self._driven, self._observed
+        driven[0], observed[0] = b_vec, c_vec
+        squares = [a_mat]  # A^1, A^2, A^4, ..., A^CHUNK
+        known = 1
+        while known < CHUNK:
+            power = squares[-1]  # A^known
+            np.matmul(driven[:known], power.T, out=driven[known : 2 * known])
+            np.matmul(observed[:known], power, out=observed[known : 2 * known])
+            squares.append(power @ power)
+            known *= 2
+        self._squares = squares
+        self._powers = {CHUNK: squares[-1]}
+        impulse = self._padded_impulse[CHUNK - 1 :]
         impulse[0] = d
-        impulse[1:] = c_vec @ powers[: CHUNK - 1] @ b_vec
-        lag = np.arange(CHUNK)[:, None] - np.arange(CHUNK)[None, :]
-        toeplitz = np.where(lag >= 0, impulse[np.maximum(lag, 0)], 0.0)
-        self._toeplitz_t = np.ascontiguousarray(toeplitz.T)  # y = x @ T^T within a chunk
-        self._from_state_t = np.ascontiguousarray((c_vec @ powers[:CHUNK]).T)  # (order, CHUNK)
+        np.matmul(driven[: CHUNK - 1], c_vec, out=impulse[1:])
+        self._toeplitz_t[...] = self._shifted_impulse
+        self._from_state_t[...] = observed.T
         # Row k of `_drive_t` carries input frame k of a chunk into the state after the chunk.
-        self._drive_t = np.ascontiguousarray(powers[CHUNK - 1 :: -1] @ b_vec)  # (CHUNK, order)
-        self._powers_t = np.ascontiguousarray(np.transpose(powers, (0, 2, 1)))
-        self._state = np.zeros((channels, order))
+        self._drive_t[...] = driven[::-1]
+
+    def _power(self, frames: int) -> np.ndarray:
+        """A^frames for 0 < frames <= CHUNK, from the squares (kept until new coefficients)."""
+        power = self._powers.get(frames)
+        if power is None:
+            bits = [self._squares[i] for i in range(frames.bit_length()) if frames >> i & 1]
+            power = bits[0]
+            for square in bits[1:]:
+                power = power @ square
+            self._powers[frames] = power
+        return power
 
     def reset(self) -> None:
-        self._state[:] = 0.0
+        self._state = np.zeros_like(self._state)
+
+    def snapshot(self) -> np.ndarray:
+        """The filter memories, (channels, 2 · sections)."""
+        return self._state.copy()
+
+    def restore(self, state: np.ndarray) -> None:
+        """Carry on from memories taken by `snapshot` (for the same number of sections)."""
+        if state.shape != self._state.shape:
+            raise ValueError(f"a state of shape {state.shape} does not fit {self._state.shape}")
+        self._state = state.copy()
 
     def process(self, x: np.ndarray) -> np.ndarray:
         """Filter x (channels, frames) float64; returns a new array of the same shape."""
@@ -282,8 +370,8 @@ class BiquadCascade:
             # The state after chunk k is A^CHUNK times the state before it plus drive[k]: a
             # linear recurrence, solved for all chunks at once by recursive doubling.
             after = drive
-            after[:, 0] += state @ self._powers_t[CHUNK]
-            step = self._powers_t[CHUNK]
+            after[:, 0] += state @ self._power(CHUNK).T
+            step = self._power(CHUNK).T
             span = 1
             while span < after.shape[1]:
                 after[:, span:] = after[:, span:] + after[:, :-span] @ step
@@ -299,18 +387,42 @@ class BiquadCascade:
             out[:, whole:] = (
                 tail @ self._toeplitz_t[:rest, :rest] + state @ self._from_state_t[:, :rest]
             )
-            state = state @ self._powers_t[rest] + tail @ self._drive_t[CHUNK - rest :]
+            state = state @ self._power(rest).T + tail @ self._drive_t[CHUNK - rest :]
         self._state = state
         return out
 
 
 class ParametricEQ(Processor):
     """The "eq" effect. Bands at 0 dB and a switched-off high- or low-pass are left out, so a
-    flat EQ returns its input untouched, bit for bit."""
+    flat EQ returns its input untouched, bit for bit. New settings keep the memory of every
+    band that stays in; a band that comes in starts from rest, one that goes out is dropped
+    (a bell or shelf at 0 dB is the identity, so automation passing through 0 dB hardly
+    notices)."""
 
     def __init__(self, params: Mapping[str, float], channels: int, sample_rate: int) -> None:
-        sections = eq_sections(params, sample_rate)
-        self._cascade = BiquadCascade(sections, channels) if sections else None
+        self._channels = channels
+        self._rate = sample_rate
+        self._names: tuple[str, ...] = ()
+        self._sections: list[np.ndarray] = []
+        self._cascade: BiquadCascade | None = None
+        self.set_params(params)
+
+    def set_params(self, params: Mapping[str, float]) -> bool:
+        bands = eq_bands(params, self._rate)
+        names = tuple(name for name, _section in bands)
+        sections = [section for _name, section in bands]
+        if names == self._names and all(
+            np.array_equal(new, old) for new, old in zip(sections, self._sections, strict=True)
+        ):
+            return True
+        if not sections:
+            self._cascade = None
+        elif self._cascade is None:
+            self._cascade = BiquadCascade(sections, self._channels)
+        else:
+            self._cascade.set_sections(sections, _carried(self._names, names))
+        self._names, self._sections = names, sections
+        return True
 
     def process(self, block: np.ndarray) -> None:
         if self._cascade is None or block.shape[0] == 0:
@@ -321,6 +433,30 @@ class ParametricEQ(Processor):
     def reset(self) -> None:
         if self._cascade is not None:
             self._cascade.reset()
+
+    def snapshot(self) -> object:
+        if self._cascade is None:
+            return (self._names, None)
+        return (self._names, self._cascade.snapshot())
+
+    def restore(self, state: object) -> None:
+        names, memories = state  # type: ignore[misc]
+        if self._cascade is None:
+            return
+        if memories is None:
+            self._cascade.reset()
+            return
+        # Settings changed since the snapshot: each band still in takes its own memory.
+        restored = np.zeros((self._channels, 2 * len(self._names)))
+        for i, k in enumerate(_carried(names, self._names)):
+            if k is not None:
+                restored[:, 2 * i : 2 * i + 2] = memories[:, 2 * k : 2 * k + 2]
+        self._cascade.restore(restored)
+
+
+def _carried(old: Sequence[str], new: Sequence[str]) -> list[int | None]:
+    """For each band of `new`, its index in `old`, or None if it is new."""
+    return [old.index(name) if name in old else None for name in new]
 
 
 def make_eq(params: Mapping[str, float], channels: int, sample_rate: int) -> Processor:

@@ -4,30 +4,9 @@ Reverb, chorus and phaser are pedalboard plugins run through `PedalProcessor`; t
 the saturation are our own numpy code, because pedalboard's versions cannot give what the
 mixer promises (a delay exact to the sample, tempo sync, a drive that keeps the level).
 
-How pedalboard 0.9 streams, measured against one whole-array call with blocks of 1, 2, 64,
-65, 8192 and 8193 frames and with changing sizes (50, 100, 50, ...):
+How pedalboard plugins are streamed exactly, and how their state is rebuilt for `restore`,
+is told in `daw.dsp.pedal_adapter`. Two more findings from pedalboard 0.9:
 
-- With ``reset=False``, Reverb, Delay, Chorus, Phaser and Distortion are bit-exact for every
-  block size, but only with the three precautions `PedalProcessor` takes:
-  1. pedalboard prepares a plugin again whenever a call brings a block larger than any
-     before, and that wipes Reverb, Delay, Chorus and Phaser state (blocks alternating 50 and
-     100 frames differed by up to 0.56 from the whole call). So each plugin is prepared once
-     for pedalboard's own chunk size (8192; longer calls are cut into chunks of that size,
-     which is harmless to these sample-by-sample plugins) before any audio goes through.
-  2. ``reset()`` on a bare plugin also forgets that preparation, while inside a
-     ``pedalboard.Pedalboard`` it does not: every plugin is wrapped in one.
-  3. ``reset()`` forgets the channel layout pedalboard detected; afterwards a stereo block
-     of one frame is read as two mono frames (wrong output) and a 2×2 block raises. A call
-     with zero frames shaped (0, channels) pins the layout again.
-- pedalboard reads (frames, channels) blocks directly once the layout is pinned and
-  de-interleaves them in C; that measured as fast as, or faster than, transposing into a
-  reused planar buffer in numpy, so blocks go in as they are. pedalboard allocates its
-  output array on every call; nothing else is allocated per block here.
-- Some plugins return fewer frames than they are given while streaming (Resample holds
-  back about 100 frames, MP3Compressor a few thousand), and how many per call depends on the
-  block sizes. `PedalProcessor` finds that out at construction, then feeds such a plugin
-  fixed chunks and plays its output through a FIFO, reporting the delay as
-  ``latency_frames``; the output is then the same for every block size.
 - PitchShift cannot stream in 0.9.26: with ``reset=False`` it returns only silence (pedalboard
   issue #415; a fix is proposed in pull request #486), after holding back about 52,000
   frames. Clip pitch changes render offline with `daw.dsp.pitch` instead.
@@ -37,21 +16,42 @@ How pedalboard 0.9 streams, measured against one whole-array call with blocks of
 Parameters are clamped to the ranges in `PARAMETERS`; an unknown name or a value that is not
 a finite number is refused. Every kind also accepts ``tempo_bpm``, which the engine fills in
 from the project's tempo: the delay uses it when ``sync`` is on and the others ignore it.
+
+State: the delay and the saturation restore a snapshot exactly (the delay line keeps a second
+more than its delay, so a snapshot is only the write position); reverb, chorus and phaser
+rebuild theirs by replay, each with a replay as long as its memory needs (`_PedalKind`).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pedalboard
 
 from daw.dsp.gain import db_to_gain
+from daw.dsp.pedal_adapter import (
+    PEDALBOARD_BUFFER_SIZE,
+    RESTORE_WINDOW_SECONDS,
+    PedalProcessor,
+)
+from daw.dsp.pedal_state import LfoPhase
 from daw.dsp.processors import Processor, ProcessorFactory
 
-PEDALBOARD_BUFFER_SIZE = 8192
-"""The chunk size pedalboard hands its plugins (its default ``buffer_size``)."""
+__all__ = [
+    "EFFECTS",
+    "PARAMETERS",
+    "PEDALBOARD_BUFFER_SIZE",
+    "SATURATION_REFERENCE",
+    "TEMPO_PARAM",
+    "DelayLine",
+    "PedalProcessor",
+    "Saturation",
+    "delay_frames",
+    "resolve_params",
+]
 
 TEMPO_PARAM = "tempo_bpm"
 """Filled in by the engine for every effect; the tempo-synced delay reads it."""
@@ -119,168 +119,6 @@ def resolve_params(kind: str, params: Mapping[str, float]) -> dict[str, float]:
     }
 
 
-class PedalProcessor(Processor):
-    """A pedalboard plugin (or a ``pedalboard.Pedalboard`` chain) as a streaming Processor.
-
-    The plugin is prepared, wrapped and pinned as the module notes explain, so a stream of
-    blocks of any sizes gives the same samples as one whole-array call. A plugin that holds
-    audio back (returns fewer frames than it is given) is fed fixed chunks of `chunk_frames`
-    from an input buffer, so it always sees the same calls, and its output goes through a
-    FIFO primed with `latency_frames` of silence: the chunk less one frame, plus the most it
-    held back while fed silence, plus one chunk of headroom for jitter later on. Passing
-    `chunk_frames` forces that mode for any plugin; None lets the plugin's behaviour decide.
-    """
-
-    def __init__(
-        self,
-        plugin: pedalboard.Plugin,
-        channels: int,
-        sample_rate: int,
-        chunk_frames: int | None = None,
-    ) -> None:
-        if channels < 1:
-            raise ValueError(f"an effect needs at least one channel, not {channels}")
-        if chunk_frames is not None and not 1 <= chunk_frames <= PEDALBOARD_BUFFER_SIZE:
-            raise ValueError(
-                f"chunk_frames must be 1 to {PEDALBOARD_BUFFER_SIZE}, not {chunk_frames}"
-            )
-        self.plugin = plugin
-        self._board = (
-            plugin if isinstance(plugin, pedalboard.Pedalboard) else pedalboard.Pedalboard([plugin])
-        )
-        self._channels = channels
-        self._rate = float(sample_rate)
-        # Prepared once for the largest chunk pedalboard will ever hand the plugin.
-        self._call(np.zeros((PEDALBOARD_BUFFER_SIZE, channels), np.float32), reset=True)
-        self._restart()
-        held = 0
-        if chunk_frames is None:
-            held = self._held_back(PEDALBOARD_BUFFER_SIZE)
-            chunk_frames = PEDALBOARD_BUFFER_SIZE if held else None
-        else:
-            held = self._held_back(chunk_frames)
-        self.chunk_frames = chunk_frames
-        self.latency_frames = 0
-        if chunk_frames is not None:
-            self.latency_frames = chunk_frames - 1 + (held + chunk_frames if held else 0)
-        self._input = np.zeros((chunk_frames or 0, channels), np.float32)
-        self._input_count = 0
-        self._fifo = np.zeros((2 * self.latency_frames, channels), np.float32)
-        self._fifo_start = 0
-        self._fifo_count = self.latency_frames
-
-    def _call(self, block: np.ndarray, reset: bool = False) -> np.ndarray:
-        return self._board.process(
-            block, self._rate, buffer_size=PEDALBOARD_BUFFER_SIZE, reset=reset
-        )
-
-    def _restart(self) -> None:
-        """Clear the plugin's state and pin the (frames, channels) layout again."""
-        self._board.reset()
-        self._call(np.zeros((0, self._channels), np.float32))
-
-    def _held_back(self, chunk: int) -> int:
-        """The most frames the plugin held back while fed silence in chunks of `chunk`, until
-        it had returned whole chunks for a while (at most 11 s at 48 kHz); leaves it reset."""
-        silence = np.zeros((chunk, self._channels), np.float32)
-        shortfall = worst = whole_chunks = 0
-        for _ in range(64 * PEDALBOARD_BUFFER_SIZE // chunk):
-            returned = self._call(silence).shape[0]
-            shortfall += chunk - returned
-            worst = max(worst, shortfall)
-            whole_chunks = whole_chunks + 1 if returned == chunk else 0
-            if worst == 0 or whole_chunks >= 4:
-                break
-        self._restart()
-        return worst
-
-    def process(self, block: np.ndarray) -> None:
-        frames = block.shape[0]
-        if frames == 0:
-            return
-        if block.ndim != 2 or block.shape[1] != self._channels:
-            raise ValueError(f"expected a block of {self._channels} channels, got {block.shape}")
-        if self.chunk_frames is None:
-            out = self._call(block)
-            if out.shape[0] != frames:
-                raise RuntimeError(f"{type(self.plugin).__name__} returned {out.shape[0]} "
-                                   f"frames for {frames}; build it with chunk_frames")
-            np.copyto(block, out)
-            return
-        chunk = self.chunk_frames
-        done = 0
-        while done < frames:
-            take = min(frames - done, chunk - self._input_count)
-            self._input[self._input_count : self._input_count + take] = block[done : done + take]
-            self._input_count += take
-            done += take
-            if self._input_count == chunk:
-                self._push(self._call(self._input))
-                self._input_count = 0
-        self._pop(block)
-
-    def _push(self, frames_out: np.ndarray) -> None:
-        count = frames_out.shape[0]
-        if count == 0:
-            return
-        size = self._fifo.shape[0]
-        if self._fifo_count + count > size:
-            # A rare, one-off growth: unroll the ring into a larger one.
-            grown = np.zeros((self._fifo_count + count + size, self._channels), np.float32)
-            grown[: self._fifo_count] = np.roll(self._fifo, -self._fifo_start, axis=0)[
-                : self._fifo_count
-            ]
-            self._fifo, self._fifo_start, size = grown, 0, grown.shape[0]
-        at = (self._fifo_start + self._fifo_count) % size
-        first = min(count, size - at)
-        self._fifo[at : at + first] = frames_out[:first]
-        self._fifo[: count - first] = frames_out[first:]
-        self._fifo_count += count
-
-    def _pop(self, block: np.ndarray) -> None:
-        frames = block.shape[0]
-        if frames > self._fifo_count:
-            raise RuntimeError(
-                f"{type(self.plugin).__name__} held back more audio than its measured latency "
-                f"of {self.latency_frames} frames"
-            )
-        size = self._fifo.shape[0]
-        first = min(frames, size - self._fifo_start)
-        block[:first] = self._fifo[self._fifo_start : self._fifo_start + first]
-        block[first:] = self._fifo[: frames - first]
-        self._fifo_start = (self._fifo_start + frames) % size
-        self._fifo_count -= frames
-
-    def reset(self) -> None:
-        self._restart()
-        self._input_count = 0
-        self._fifo[:] = 0.0
-        self._fifo_start = 0
-        self._fifo_count = self.latency_frames
-
-
-class _PedalEffect(PedalProcessor):
-    """One of our kinds built on a pedalboard plugin: takes new settings in place."""
-
-    def __init__(
-        self,
-        kind: str,
-        plugin: pedalboard.Plugin,
-        apply: Callable[[pedalboard.Plugin, dict[str, float], float], None],
-        params: Mapping[str, float],
-        channels: int,
-        sample_rate: int,
-    ) -> None:
-        self._kind = kind
-        self._apply = apply
-        apply(plugin, resolve_params(kind, params), float(sample_rate))
-        super().__init__(plugin, channels, sample_rate)
-
-    def set_params(self, params: Mapping[str, float]) -> bool:
-        self._apply(self.plugin, resolve_params(self._kind, params), self._rate)
-        return True
-
-
 def _apply_reverb(plugin: pedalboard.Plugin, p: dict[str, float], rate: float) -> None:
     # JUCE's reverb scales dry by 2 and wet by 3: 100 % means unity gain on both.
     plugin.room_size = p["room_size_percent"] / 100.0
@@ -306,6 +144,100 @@ def _apply_phaser(plugin: pedalboard.Plugin, p: dict[str, float], rate: float) -
     plugin.mix = p["mix_percent"] / 100.0
 
 
+# How long each plugin remembers, for the replay that rebuilds its state after `restore`.
+
+_REVERB_FEEDBACK = (0.7, 0.28)
+"""JUCE's reverb (Freeverb): comb feedback = 0.7 + 0.28 · room size."""
+_REVERB_LONGEST_COMB_SECONDS = (1617 + 23) / 44100
+"""Its longest comb (right channel), in seconds whatever the sample rate."""
+_FORGOTTEN = 1e-4
+"""−80 dB: how far a replay lets what came before it die away."""
+_CHORUS_MODULATION_MS = 20.0
+"""JUCE's chorus sweeps its delay by up to this much around the centre."""
+
+
+def _reverb_settle(p: dict[str, float]) -> float:
+    """Seconds for the reverb's slowest comb to fall by 80 dB, from 1 s to at most 4 s (room
+    sizes above about 80 % ring longer, and a replay of 4 s leaves their tail at −74 dB at
+    80 % and −19 dB at 100 %)."""
+    feedback = _REVERB_FEEDBACK[0] + _REVERB_FEEDBACK[1] * p["room_size_percent"] / 100.0
+    passes = math.log(_FORGOTTEN) / math.log(feedback)
+    return min(max(passes * _REVERB_LONGEST_COMB_SECONDS, 1.0), 4.0)
+
+
+def _chorus_settle(p: dict[str, float]) -> float:
+    """Seconds for the chorus's feedback loop to fall by 80 dB, from 0.25 s to at most 2 s."""
+    loop = (p["centre_delay_ms"] + _CHORUS_MODULATION_MS) / 1000.0
+    feedback = abs(p["feedback_percent"]) / 100.0
+    passes = math.log(_FORGOTTEN) / math.log(feedback) if feedback > 0.0 else 1.0
+    return min(max(passes * loop, 0.25), 2.0)
+
+
+def _phaser_settle(p: dict[str, float]) -> float:
+    """Its all-pass stages forget within milliseconds, even near 20 Hz; a second is ample."""
+    return 1.0
+
+
+@dataclass(frozen=True)
+class _PedalKind:
+    """One of our kinds built on a pedalboard plugin, and what its replay needs."""
+
+    name: str
+    plugin: Callable[[], pedalboard.Plugin]
+    apply: Callable[[pedalboard.Plugin, dict[str, float], float], None]
+    settle_seconds: Callable[[dict[str, float]], float]
+    most_settle_seconds: float
+    lfo_tick: int = 0
+    """Frames per step of the plugin's LFO (JUCE's phaser steps it every 4); 0: no LFO."""
+    lfo_search_seconds: float = 0.0
+    """Longer replays tried to land the LFO on its phase (`PedalProcessor`)."""
+
+
+_KINDS = {
+    "reverb": _PedalKind("reverb", pedalboard.Reverb, _apply_reverb, _reverb_settle, 4.0),
+    # The chorus is cheap to replay (about 700× real time) and its sweep of the delay makes
+    # a phase error heard on bright input: it searches longer. The phaser (about 180×)
+    # lands within −75 dB with the default search.
+    "chorus": _PedalKind(
+        "chorus", pedalboard.Chorus, _apply_chorus, _chorus_settle, 2.0, 1, 4.0
+    ),
+    "phaser": _PedalKind(
+        "phaser", pedalboard.Phaser, _apply_phaser, _phaser_settle, 1.0, 4, 2.0
+    ),
+}
+
+
+class _PedalEffect(PedalProcessor):
+    """One of our kinds built on a pedalboard plugin: takes new settings in place."""
+
+    def __init__(
+        self, kind: _PedalKind, params: Mapping[str, float], channels: int, sample_rate: int
+    ) -> None:
+        self._kind = kind
+        p = resolve_params(kind.name, params)
+        plugin = kind.plugin()
+        kind.apply(plugin, p, float(sample_rate))
+        lfo = LfoPhase(sample_rate, kind.lfo_tick, p["rate_hz"]) if kind.lfo_tick else None
+        history = kind.most_settle_seconds + RESTORE_WINDOW_SECONDS + kind.lfo_search_seconds
+        super().__init__(
+            plugin,
+            channels,
+            sample_rate,
+            settle_seconds=kind.settle_seconds(p),
+            history_seconds=history,
+            lfo=lfo,
+            lfo_search_seconds=kind.lfo_search_seconds,
+        )
+
+    def set_params(self, params: Mapping[str, float]) -> bool:
+        p = resolve_params(self._kind.name, params)
+        self._kind.apply(self.plugin, p, self._rate)
+        self.settle_frames = round(self._kind.settle_seconds(p) * self._rate)
+        if self.lfo is not None:
+            self.lfo.set_rate(p["rate_hz"])
+        return True
+
+
 def delay_frames(params: Mapping[str, float], sample_rate: int) -> int:
     """The delay's length in frames: delay_ms, or note_beats at tempo_bpm when synced."""
     p = resolve_params("delay", params)
@@ -318,20 +250,33 @@ def delay_frames(params: Mapping[str, float], sample_rate: int) -> int:
     return max(1, round(seconds * sample_rate))
 
 
+_NEVER = -(1 << 62)
+
+
 class DelayLine(Processor):
     """An echo exact to the sample, with feedback and a linear dry/wet mix.
 
     The line holds d[n] = x[n] + feedback·d[n − D]; the output is (1 − mix)·x[n] + mix·d[n − D],
     so the k-th repeat of an impulse sits at k·D frames with gain mix·feedback^(k−1). The line
-    is a ring of D frames, worked in slices of at most D frames (each slice only reads what
-    earlier slices wrote), which keeps it vectorised and bit-identical for any block size.
+    is a ring addressed by frame number (frame n at n mod its length), worked in slices of at
+    most D frames (each slice only reads what earlier slices wrote), which keeps it vectorised
+    and bit-identical for any block size.
+
+    The ring is a second longer than the delay, and slices never write over what they read,
+    so the frames before any point of the last second are still there: a snapshot is only
+    the frame count, and `restore` is exact for a re-render of up to a second. A new delay
+    time keeps the frame numbers, so the echoes in flight carry on; a longer one than ever
+    before grows the ring once.
     """
 
     def __init__(self, params: Mapping[str, float], channels: int, sample_rate: int) -> None:
         self._channels = channels
         self._rate = sample_rate
+        self._margin = round(RESTORE_WINDOW_SECONDS * sample_rate)
         self._ring = np.zeros((0, channels), np.float32)
-        self._pos = 0
+        self._count = 0  # frames written since the last reset: the next is frame _count
+        self._high = 0  # the most ever written since the last reset (a restore goes back)
+        self._kept_from = _NEVER  # frames from 0 up to this one were lost when the ring grew
         self._scratch = np.zeros((0, channels), np.float32)
         self.set_params(params)
 
@@ -341,41 +286,72 @@ class DelayLine(Processor):
         self._feedback = np.float32(p["feedback_percent"] / 100.0)
         self._dry = np.float32(1.0 - mix)
         self._wet = np.float32(mix)
-        length = delay_frames(params, self._rate)
-        if length != self._ring.shape[0]:
-            # Keep the most recent history, so a turned time knob does not cut the echoes.
-            history = np.roll(self._ring, -self._pos, axis=0)  # oldest first
-            ring = np.zeros((length, self._channels), np.float32)
-            keep = min(length, history.shape[0])
-            if keep:
-                ring[length - keep :] = history[history.shape[0] - keep :]
-            self._ring, self._pos = ring, 0
+        self._length = delay_frames(params, self._rate)
+        if self._length + self._margin > self._ring.shape[0]:
+            self._grow(self._length + self._margin)
         return True
+
+    def _grow(self, size: int) -> None:
+        """A longer ring; the frames held keep their numbers (older ones read as silence)."""
+        old = self._ring
+        ring = np.zeros((size, self._channels), np.float32)
+        oldest = self._high - old.shape[0]
+        held = np.arange(max(0, oldest), self._high)
+        if len(held):
+            ring[held % size] = old[held % old.shape[0]]
+        self._ring = ring
+        if oldest > 0:
+            self._kept_from = max(self._kept_from, oldest)
 
     def reset(self) -> None:
         self._ring[:] = 0.0
-        self._pos = 0
+        self._count = self._high = 0
+        self._kept_from = _NEVER
+
+    def snapshot(self) -> object:
+        return (self._count, self._length)
+
+    def restore(self, state: object) -> None:
+        count, length = state  # type: ignore[misc]
+        # The frames the line read at the snapshot (count − D .. count − 1) must still be
+        # there: not written over since, nor lost when the ring grew. A delay made longer
+        # since then reaches further back, into what the line may no longer hold (silence).
+        oldest = max(self._high - self._ring.shape[0], self._kept_from)
+        if count > self._high or count - min(length, self._length) < oldest:
+            seconds = (self._ring.shape[0] - self._length) / self._rate
+            raise ValueError(
+                f"delay: the snapshot is older than the {seconds:.1f} s the delay line keeps"
+            )
+        self._count = count
 
     def process(self, block: np.ndarray) -> None:
         frames = block.shape[0]
-        if self._scratch.shape[0] < frames:
-            self._scratch = np.zeros((frames, self._channels), np.float32)
-        length = self._ring.shape[0]
+        if self._scratch.shape[0] < min(frames, self._length):
+            self._scratch = np.zeros((min(frames, self._length), self._channels), np.float32)
+        size, length = self._ring.shape[0], self._length
         done = 0
         while done < frames:
-            # One slice: at most to the end of the ring, so it reads one contiguous stretch.
-            count = min(frames - done, length - self._pos)
-            self._slice(block[done : done + count], self._ring[self._pos : self._pos + count])
+            # One slice: contiguous in the ring where it reads and where it writes, and short
+            # enough that it neither reads its own output nor overwrites what it reads.
+            write = self._count % size
+            read = (self._count - length) % size
+            count = min(frames - done, length, size - length, size - write, size - read)
+            self._slice(
+                block[done : done + count],
+                self._ring[read : read + count],
+                self._ring[write : write + count],
+            )
             done += count
-            self._pos = (self._pos + count) % length
+            self._count += count
+        self._high = max(self._high, self._count)
 
-    def _slice(self, x: np.ndarray, line: np.ndarray) -> None:
-        """`line` holds d[n − D] for the frames of `x`; it leaves holding d[n]."""
+    def _slice(self, x: np.ndarray, delayed: np.ndarray, line: np.ndarray) -> None:
+        """`delayed` holds d[n − D] for the frames of `x`; `line` receives d[n]."""
         new = self._scratch[: x.shape[0]]
-        np.multiply(line, self._feedback, out=new)
+        np.multiply(delayed, self._feedback, out=new)
         new += x  # d[n] = x[n] + feedback·d[n − D]
         x *= self._dry
-        line *= self._wet
+        np.multiply(delayed, self._wet, out=line)
         x += line  # y[n] = dry·x[n] + wet·d[n − D]
         line[:] = new
 
@@ -420,23 +396,25 @@ class Saturation(Processor):
         if dry is not None:
             block += dry
 
+    def snapshot(self) -> object:
+        return None  # memoryless
 
-def _pedal_factory(
-    kind: str,
-    plugin_class: Callable[[], pedalboard.Plugin],
-    apply: Callable[[pedalboard.Plugin, dict[str, float], float], None],
-) -> ProcessorFactory:
+    def restore(self, state: object) -> None:
+        pass
+
+
+def _pedal_factory(kind: _PedalKind) -> ProcessorFactory:
     def build(params: Mapping[str, float], channels: int, sample_rate: int) -> Processor:
-        return _PedalEffect(kind, plugin_class(), apply, params, channels, sample_rate)
+        return _PedalEffect(kind, params, channels, sample_rate)
 
     return build
 
 
 EFFECTS: dict[str, ProcessorFactory] = {
-    "reverb": _pedal_factory("reverb", pedalboard.Reverb, _apply_reverb),
+    "reverb": _pedal_factory(_KINDS["reverb"]),
     "delay": DelayLine,
-    "chorus": _pedal_factory("chorus", pedalboard.Chorus, _apply_chorus),
-    "phaser": _pedal_factory("phaser", pedalboard.Phaser, _apply_phaser),
+    "chorus": _pedal_factory(_KINDS["chorus"]),
+    "phaser": _pedal_factory(_KINDS["phaser"]),
     "saturation": Saturation,
 }
 """Effect kinds by name, for the registry in `daw.dsp.processors`."""

@@ -3,6 +3,17 @@
 A processor works in place on float32 blocks of shape (frames, channels) and keeps whatever
 state it needs between blocks (filter memories, tails), so a stream of blocks gives the same
 result as one long block. The registry of effect kinds is `daw.dsp.effects`.
+
+Three promises every processor keeps, because the engine plays from a buffer rendered a few
+hundred milliseconds ahead and still wants a turned knob heard at once:
+
+- `set_params` takes new settings in place, keeping the state, cheaply enough to be called
+  every 64 frames while a parameter is automated;
+- `snapshot` copies the state (not the parameters) cheaply enough to be taken every 1024
+  frames, and `restore` returns to it, so the engine can render the last stretch again with
+  the new settings from a point that sounded exactly as it did;
+- `exact_state` says whether that return is exact (our numpy effects: the same samples, bit
+  for bit) or rebuilt by replaying recent input (plugins whose state cannot be copied).
 """
 
 from __future__ import annotations
@@ -20,6 +31,10 @@ class Processor(ABC):
 
     latency_frames: int = 0
 
+    exact_state: bool = True
+    """True when `restore` gives back the state exactly (the same samples follow, bit for
+    bit); False when it is rebuilt by replaying recent input, close but not identical."""
+
     @abstractmethod
     def process(self, block: np.ndarray) -> None:
         """Process `block` (frames, channels), float32, in place."""
@@ -31,6 +46,20 @@ class Processor(ABC):
         """Take new settings without losing state (a knob turned while playing); False if this
         processor cannot, and a new one must be built (its state then starts afresh)."""
         return False
+
+    @abstractmethod
+    def snapshot(self) -> object:
+        """A copy of everything process() depends on besides the parameters, cheap enough to
+        take every 1024 frames while playing (the engine keeps a dozen of them)."""
+
+    @abstractmethod
+    def restore(self, state: object) -> None:
+        """Return to exactly the state of that snapshot (same parameters assumed).
+
+        The engine restores a snapshot at most about a second old and renders again from
+        there, usually after `set_params`: the state then carries on under the new settings,
+        as if the knob had been turned at that point. Where `exact_state` is False the state
+        is rebuilt, as close as a replay of recent input gets."""
 
 
 class GainProcessor(Processor):
@@ -48,6 +77,12 @@ class GainProcessor(Processor):
     def process(self, block: np.ndarray) -> None:
         if self._factor != 1.0:
             block *= self._factor
+
+    def snapshot(self) -> object:
+        return None  # memoryless
+
+    def restore(self, state: object) -> None:
+        pass
 
 
 ProcessorFactory = Callable[[Mapping[str, float], int, int], Processor]

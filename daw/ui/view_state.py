@@ -8,6 +8,7 @@ import math
 from PySide6.QtCore import QObject, Signal
 
 from daw.model import Project
+from daw.model.project import MASTER, VOLUME
 
 SNAP_CHOICES: dict[str, float | None] = {
     "Off": None,
@@ -40,6 +41,11 @@ class ViewState(QObject):
         self.loop_region: tuple[int, int] | None = None
         """The loop set on the ruler (frames), kept even while looping is off."""
         self.loop_enabled = False
+        self.automation: dict[str, str] = {}
+        """The envelope a lane draws over its clips and edits with the mouse: owner (a track
+        id, or MASTER for the master row) → automation target. A track not here shows clips."""
+        self.show_master = False
+        """Whether the timeline ends with a row for the master bus and its automation."""
 
     # --- coordinates ------------------------------------------------------------------------
 
@@ -75,6 +81,29 @@ class ViewState(QObject):
     def set_track_height(self, pixels: int) -> None:
         self.track_height = max(40, min(400, int(pixels)))
         self.changed.emit()
+
+    def show_automation(self, owner: str, target: str | None) -> None:
+        """Draw `target`'s envelope over the owner's lane (None: back to clips only)."""
+        if target is None:
+            self.automation.pop(owner, None)
+        else:
+            self.automation[owner] = target
+        self.changed.emit()
+
+    def automation_shown(self, owner: str) -> str | None:
+        """The target whose envelope the owner's lane shows (the master row: volume unless
+        another was chosen)."""
+        if owner == MASTER:
+            return self.automation.get(MASTER, VOLUME)
+        return self.automation.get(owner)
+
+    def set_show_master(self, shown: bool) -> None:
+        self.show_master = bool(shown)
+        self.changed.emit()
+
+    def row_count(self, project: Project) -> int:
+        """Rows on the timeline: a lane a track, and the master's row when shown."""
+        return len(project.tracks) + (1 if self.show_master else 0)
 
     # --- the grid ---------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """The effect registry: every kind builds, with its defaults, at any channel count, and a
-stream of blocks equals one call."""
+stream of blocks of any sizes equals one call."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from daw.dsp.effects import EFFECT_KINDS, PARAMETERS, UnknownEffectError, create_processor
+from tests.dsp.effect_settings import AUDIBLE, EXACT_BLOCKS, build, program, run
 
 KINDS = sorted(EFFECT_KINDS)
 
@@ -30,6 +31,28 @@ def test_every_kind_streams_the_same_as_one_call(kind: str, channels: int) -> No
         processor.process(streamed[start:start + 1000])
     np.testing.assert_allclose(streamed, whole, atol=1e-6)
     assert np.isfinite(whole).all()
+
+
+def test_the_audible_settings_cover_every_kind() -> None:
+    assert set(AUDIBLE) == set(EFFECT_KINDS)
+
+
+BLOCK_PATTERNS = [(1,), (64,), (65,), (8192,), (8193,), (50, 100, 3, 7000, 1, 2048)]
+
+
+@pytest.mark.parametrize("blocks", BLOCK_PATTERNS, ids=lambda blocks: "-".join(map(str, blocks)))
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_with_audible_settings_is_block_size_invariant(
+    kind: str, blocks: tuple[int, ...]
+) -> None:
+    signal = program(20000)
+    whole = run(build(kind), signal, (len(signal),))
+    assert np.abs(whole - signal).max() > 0.01  # the settings act on this signal
+    streamed = run(build(kind), signal, blocks)
+    if kind in EXACT_BLOCKS:
+        np.testing.assert_array_equal(streamed, whole)
+    else:
+        np.testing.assert_allclose(streamed, whole, rtol=0, atol=1e-6)
 
 
 def test_unknown_kinds_are_refused_by_name() -> None:

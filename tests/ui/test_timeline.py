@@ -13,7 +13,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QInputDialog
 
-from daw.model import Fade, ops
+from daw.model import Fade, ops, routing
 from daw.ui.timeline.geometry import (
     GAIN_BOTTOM_DB,
     GAIN_TOP_DB,
@@ -73,6 +73,17 @@ def test_drag_to_another_track(qtbot, tl: Timeline) -> None:
     assert tl.track_of("c1") == "t3"
     assert tl.clip("c1").start_frame == 24000
     assert [c.id for c in tl.session.project.track("t1").clips] == []
+
+
+def test_a_clip_dragged_over_a_bus_stays_on_the_last_audio_track(qtbot, tl: Timeline) -> None:
+    tl.session.edit("Add Bus", lambda p: routing.add_bus(p, "Bus", bus_id="bus", index=1))
+    errors: list[str] = []
+    tl.session.errorRaised.connect(errors.append)
+    start = body_point(tl, "c1")
+    drag(qtbot, tl.view.lanes, start, start + point(0, tl.layout.lane_height))  # onto the bus
+    assert tl.track_of("c1") == "t1" and errors == []
+    drag(qtbot, tl.view.lanes, start, start + point(0, 2 * tl.layout.lane_height))  # past it
+    assert tl.track_of("c1") == "t2"
 
 
 def test_shift_drag_bypasses_the_snap(qtbot, tl: Timeline) -> None:

@@ -76,6 +76,9 @@ class MoveDrag(Drag):
         project = self.session.project
         self.hit = hit
         self.track_ids = [t.id for t in project.tracks]
+        self.buses = {i for i, t in enumerate(project.tracks) if t.is_bus}
+        self.rows_delta = 0
+        """The last lane shift that landed every clip on an audio track (buses hold none)."""
         self.starts: dict[str, tuple[int, int]] = {}
         for index, track in enumerate(project.tracks):
             for clip in track.clips:
@@ -92,6 +95,9 @@ class MoveDrag(Drag):
         row = self.lanes.layout.row_at(pos.y())
         rows_delta = min(max(row - self.hit.track_index, -min(rows)),
                          len(self.track_ids) - 1 - max(rows))
+        if any(index + rows_delta in self.buses for index in rows):
+            rows_delta = self.rows_delta
+        self.rows_delta = rows_delta
         moves = {clip_id: (start + delta, self.track_ids[index + rows_delta])
                  for clip_id, (start, index) in self.starts.items()}
         self.edit(lambda p: commands.move_clips(p, moves))

@@ -1,6 +1,7 @@
 """Track headers left of the lanes: the name (double-click to edit in place), colour swatch,
-record-arm, mute, solo and input-monitor buttons, and a small level meter. Clicking a header
-selects its track."""
+record-arm, mute, solo and input-monitor buttons, the automation button, and a small level
+meter. Clicking a header selects its track. A bus has no recording controls and a BUS tag; the
+master row, when shown, has a header of its own."""
 
 from __future__ import annotations
 
@@ -20,11 +21,17 @@ from PySide6.QtWidgets import (
 )
 
 from daw.model import Track, ops
+from daw.model.project import MASTER
 from daw.ui.session import Session
 from daw.ui.timeline import style
+from daw.ui.timeline.automation_menu import AutomationButton
 from daw.ui.timeline.geometry import LaneLayout
 
 METER_FLOOR_DB = -60.0
+RECORDING_ONLY = ("record_armed", "monitor")
+"""Buttons a bus does not have: it records nothing and has no input."""
+BUS_TAG_STYLE = ("color: #15171a; background: #8d96a0; border-radius: 2px; padding: 0 3px;"
+                 " font-size: 7pt; font-weight: bold;")
 
 # (attribute, button text, tooltip, undo label, edit, colour when on)
 _BUTTONS = (
@@ -104,9 +111,12 @@ class TrackHeader(QWidget):
         self.name_edit.editingFinished.connect(self._rename_finished)
         self.name_edit.cancelled.connect(self._rename_cancelled)
         self.buttons: dict[str, QToolButton] = {}
+        is_bus = self.track().is_bus
         row = QHBoxLayout()
         row.setSpacing(2)
         for attribute, text, tip, label, change, colour in _BUTTONS:
+            if is_bus and attribute in RECORDING_ONLY:
+                continue
             button = QToolButton(self)
             button.setText(text)
             button.setToolTip(tip)
@@ -126,7 +136,10 @@ class TrackHeader(QWidget):
         self.input_menu = QMenu(self.input_button)
         self.input_menu.aboutToShow.connect(self._fill_inputs)
         self.input_button.setMenu(self.input_menu)
+        self.input_button.setVisible(not is_bus)
         row.addWidget(self.input_button)
+        self.automation_button = AutomationButton(session, track_id, self)
+        row.addWidget(self.automation_button)
         row.addStretch(1)
         self.meter = LevelMeter(self)
         top = QHBoxLayout()
@@ -134,6 +147,12 @@ class TrackHeader(QWidget):
         top.addWidget(self.swatch)
         top.addWidget(self.name_label, 1)
         top.addWidget(self.name_edit, 1)
+        self.bus_tag: QLabel | None = None
+        if is_bus:
+            self.bus_tag = QLabel("BUS", self)
+            self.bus_tag.setToolTip("A bus: it plays what tracks send it (no clips)")
+            self.bus_tag.setStyleSheet(BUS_TAG_STYLE)
+            top.addWidget(self.bus_tag)
         column = QVBoxLayout()
         column.setSpacing(3)
         column.addLayout(top)
@@ -183,6 +202,7 @@ class TrackHeader(QWidget):
         for attribute, button in self.buttons.items():
             button.setChecked(bool(getattr(track, attribute)))
         self.input_button.setText("In " + "+".join(str(c + 1) for c in track.input_channels))
+        self.automation_button.refresh()
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -231,6 +251,37 @@ class TrackHeader(QWidget):
                 p, self.track_id, colour.name()))
 
 
+class MasterHeader(QWidget):
+    """The header of the master row: its name, the automation button and the master meter."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        name = QLabel("Master", self)
+        name.setStyleSheet(f"color: {style.HEADER_TEXT}; font-weight: 600;")
+        self.automation_button = AutomationButton(session, MASTER, self)
+        self.meter = LevelMeter(self)
+        column = QVBoxLayout()
+        column.setSpacing(3)
+        column.addWidget(name)
+        row = QHBoxLayout()
+        row.addWidget(self.automation_button)
+        row.addStretch(1)
+        column.addLayout(row)
+        column.addStretch(1)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(9, 4, 4, 5)
+        outer.addLayout(column, 1)
+        outer.addWidget(self.meter)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), style.HEADER)
+        painter.fillRect(QRectF(0, 0, 3, self.height()), QColor("#a0a6ad"))
+        painter.setPen(style.LANE_BORDER)
+        painter.drawLine(0, self.height() - 1, self.width(), self.height() - 1)
+        painter.end()
+
+
 class HeaderColumn(QWidget):
     """The headers, placed to line up with the lanes (same height, same vertical scroll)."""
 
@@ -241,6 +292,8 @@ class HeaderColumn(QWidget):
         self.session = session
         self.layout_ = layout
         self.headers: dict[str, TrackHeader] = {}
+        self.master: MasterHeader | None = None
+        """The master row's header, made when the row is first shown."""
         self.setFixedWidth(style.HEADER_WIDTH)
         self.sync()
 
@@ -261,14 +314,27 @@ class HeaderColumn(QWidget):
         self.place()
 
     def place(self) -> None:
+        """Line the headers up with the lanes (and show the master's header when its row is
+        shown); the automation buttons follow the view's choices."""
         height = self.layout_.lane_height
-        for index, track in enumerate(self.session.project.tracks):
-            self.headers[track.id].setGeometry(0, self.layout_.top(index), self.width(), height)
+        tracks = self.session.project.tracks
+        for index, track in enumerate(tracks):
+            header = self.headers[track.id]
+            header.setGeometry(0, self.layout_.top(index), self.width(), height)
+            header.automation_button.refresh()
+        if self.session.view.show_master and self.master is None:
+            self.master = MasterHeader(self.session, self)
+        if self.master is not None:
+            self.master.setGeometry(0, self.layout_.top(len(tracks)), self.width(), height)
+            self.master.setVisible(self.session.view.show_master)
+            self.master.automation_button.refresh()
 
     def update_meters(self) -> None:
         levels = self.session.engine_state.levels
         for track_id, header in self.headers.items():
             header.meter.set_levels(levels.get(track_id))
+        if self.master is not None:
+            self.master.meter.set_levels(levels.get(MASTER))
 
     def resizeEvent(self, event) -> None:
         self.place()

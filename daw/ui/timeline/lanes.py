@@ -1,6 +1,6 @@
 """The clip lanes: one lane a track with its clips, the grid, the loop, markers and the
 playhead, and the mouse gestures that edit clips (move, trim, fades, gain, rubber band) and
-drop audio files.
+drop audio files. A lane that shows an envelope hands the mouse to the automation overlay.
 
 The lanes and clips are drawn into a layer once per change (project, selection, view, peaks);
 a repaint copies from it and draws the playhead and rubber band on top, so a playhead step at
@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QImage,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -27,8 +28,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
+from daw.model import Project
+from daw.model.project import MASTER
 from daw.ui.session import Session
 from daw.ui.timeline import style
+from daw.ui.timeline.automation import AutomationOverlay
 from daw.ui.timeline.clip_painter import ClipPainter
 from daw.ui.timeline.geometry import Hit, LaneLayout, Zone, hit_test
 from daw.ui.timeline.gestures import Drag, FadeDrag, GainDrag, MoveDrag, RubberBand, TrimDrag
@@ -46,6 +50,8 @@ _CURSORS = {
 }
 GRID_MIN_PX = 12
 """Beat (or finer) grid lines are drawn only this far apart or more."""
+BUS_LANE = QColor("#202a30")
+MASTER_LANE = QColor("#2a2630")
 
 
 class Lanes(QWidget):
@@ -62,6 +68,7 @@ class Lanes(QWidget):
         self.session = session
         self.layout = layout
         self.clips = ClipPainter(session, cache)
+        self.automation = AutomationOverlay(self)
         self.drag: Drag | None = None
         self.hover: QPointF | None = None
         self.setMouseTracking(True)
@@ -117,6 +124,7 @@ class Lanes(QWidget):
         painter = QPainter(self)
         painter.drawImage(area, self._layer, QRectF(area.topLeft() * ratio, area.size() * ratio))
         paint_takes(painter, self.session, self.layout, self.width())
+        self.automation.paint_hover(painter)
         if isinstance(self.drag, RubberBand) and self.drag.active:
             painter.setPen(QPen(style.RUBBER_BAND_EDGE, 1))
             painter.setBrush(style.RUBBER_BAND)
@@ -132,25 +140,30 @@ class Lanes(QWidget):
     def _paint_content(self, painter: QPainter, area: QRectF) -> None:
         project = self.session.project
         count = len(project.tracks)
-        below = self.layout.top(count)
+        rows = self.session.view.row_count(project)
+        below = self.layout.top(rows)
         if below < area.bottom() + 1:
             painter.fillRect(QRectF(area.left(), below, area.width(), area.bottom() + 1 - below),
                              style.LANE_BORDER)
         first = max(0, self.layout.row_at(area.top()))
-        last = min(count - 1, self.layout.row_at(area.bottom()))
+        last_row = min(rows - 1, self.layout.row_at(area.bottom()))
+        last = min(count - 1, last_row)
         height = self.layout.lane_height
-        for index in range(first, last + 1):
+        for index in range(first, last_row + 1):
             top = self.layout.top(index)
-            track = project.tracks[index]
-            colour = (style.LANE_SELECTED if track.id == self.session.selected_track
+            track = project.tracks[index] if index < count else None
+            colour = (MASTER_LANE if track is None
+                      else style.LANE_SELECTED if track.id == self.session.selected_track
+                      else BUS_LANE if track.is_bus
                       else style.LANE_ALT if index % 2 else style.LANE)
             painter.fillRect(QRectF(area.left(), top, area.width(), height - 1), colour)
             painter.fillRect(QRectF(area.left(), top + height - 1, area.width(), 1),
                              style.LANE_BORDER)
-        self._paint_grid(painter, area, min(area.bottom(), self.layout.top(count)))
+        self._paint_grid(painter, area, min(area.bottom(), self.layout.top(rows)))
         self._paint_loop(painter, area)
         self.clips.paint_lanes(painter, [(i, project.tracks[i]) for i in range(first, last + 1)],
                                self.layout, area, float(self.width()))
+        self.automation.paint(painter, area, first, last_row)
         self._paint_markers(painter, area)
 
     def resizeEvent(self, event) -> None:
@@ -210,6 +223,8 @@ class Lanes(QWidget):
             return
         pos = event.position()
         modifiers = event.modifiers()
+        if self.automation.press(pos, modifiers):
+            return
         hit = self.hit_at(pos)
         if hit is None:
             additive = bool(modifiers & (Qt.KeyboardModifier.ShiftModifier
@@ -242,21 +257,43 @@ class Lanes(QWidget):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position()
         self.hover = pos
+        if self.automation.move(pos, event.modifiers()):
+            return
         if self.drag is not None:
             self.drag.move(pos, event.modifiers())
+            return
+        if self.automation.hover(pos):
             return
         hit = self.hit_at(pos)
         self.setCursor(_CURSORS[hit.zone] if hit else Qt.CursorShape.ArrowCursor)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() != Qt.MouseButton.LeftButton or self.drag is None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        if self.automation.release(event.position(), event.modifiers()) or self.drag is None:
             return
         drag, self.drag = self.drag, None
         drag.release(event.position(), event.modifiers())
         self.update()
 
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if (event.button() == Qt.MouseButton.LeftButton
+                and self.automation.double_click(event.position())):
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Delete (or Backspace) deletes a selected automation point; other keys, and Delete
+        without one, go on to the timeline's commands."""
+        if (event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+                and self.automation.delete_selected()):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def leaveEvent(self, event) -> None:
         self.hover = None
+        self.automation.leave()
         super().leaveEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
@@ -264,6 +301,10 @@ class Lanes(QWidget):
         event.accept()
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.automation.menu(QPointF(event.pos()), self)
+        if menu is not None:
+            menu.exec(event.globalPos())
+            return
         hit = self.hit_at(QPointF(event.pos()))
         if hit is not None and hit.clip_id not in self.session.selected_clips:
             self.session.select_clips([hit.clip_id])
@@ -289,13 +330,30 @@ class Lanes(QWidget):
         paths = self._dropped_files(event)
         if not paths:
             return
-        event.acceptProposedAction()
         session, pos = self.session, event.position()
         project = session.project
         index = self.layout.index_at(pos.y(), len(project.tracks))
+        refusal = self._drop_refusal(project, index, pos.y(), paths)
+        if refusal:
+            event.ignore()
+            session.errorRaised.emit(refusal)
+            return
+        event.acceptProposedAction()
         track_id = project.tracks[index].id if index is not None else None
         bypass = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         frame = session.view.snapped(project, session.view.x_to_frame(pos.x()), bypass)
         made = session.import_files(paths, track_id=track_id, at_frame=frame)
         if made:
             session.select_clips(made)
+
+    def _drop_refusal(self, project: Project, index: int | None, y: float,
+                      paths: list[Path]) -> str | None:
+        """Why the files cannot be dropped at this row (a bus, the master row), or None."""
+        names = ", ".join(p.name for p in paths)
+        if index is not None and project.tracks[index].is_bus:
+            return (f"cannot drop {names} on {project.tracks[index].name!r}: a bus plays what "
+                    "tracks send it, not clips (drop on an audio track or below the tracks)")
+        if self.automation.owner_of_row(self.layout.row_at(y)) == MASTER:
+            return (f"cannot drop {names} on the master row: it holds no clips (drop on an "
+                    "audio track or below the tracks)")
+        return None

@@ -151,7 +151,7 @@ class TimelineView(EditCommands, QWidget):
         self.hbar.setPageStep(int(min(max(visible, 1), 2**31 - 1)))
         self.hbar.setSingleStep(max(1, int(visible / 20)))
         self.hbar.setValue(int(min(view.scroll_frame, 2**31 - 1)))
-        content = self.layout_.content_height(len(project.tracks))
+        content = self.layout_.content_height(view.row_count(project))
         most = max(0, content - self.lanes.height())
         if self.layout_.y_offset > most:
             self.layout_.y_offset = most
