@@ -1,16 +1,26 @@
 """Compiling the project into an immutable render plan: which clips play where, with which
-gains and fade curves, on tracks with which pan gains.
+gains and fade curves, on which strips (tracks and buses) with which fader, pan, sends and
+automation, in which order.
 
 Everything the renderer would otherwise work out again for every block is decided here once:
-mute and solo, crossfades between overlapping clips, fade curves, the combined gain and pan
-factors. The plan holds no audio and no effect state, so a new plan can be swapped in while a
-render runs (effect state lives in the renderer, by effect id).
+mute and solo, crossfades between overlapping clips, fade curves, the order of the buses,
+automation as arrays. The plan holds no audio and no effect state, so a new plan can be
+swapped in while a render runs (effect state lives in the renderer, by effect id).
+
+Mute and solo work as in REAPER and Ardour. A muted strip is silent, its sends too. While
+anything is soloed, a soloed strip plays, and so do the buses it feeds, directly or through
+other buses (a soloed vocal is heard with its reverb); the strips that feed a soloed bus feed
+it still, but only through their sends towards it (their own outputs stay silent), so soloing
+a reverb bus plays the reverb of everything sent to it. Mute wins over solo. Silenced strips
+stay in the plan, marked silent, so that the renderer can fade them out rather than cut them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from types import MappingProxyType
 
 import numpy as np
 
@@ -18,7 +28,12 @@ from daw.dsp.effects import TEMPO_AWARE, TEMPO_PARAM
 from daw.dsp.fades import fade_in_curve, fade_out_curve
 from daw.dsp.gain import db_to_gain
 from daw.dsp.pan import mono_pan_gains, stereo_balance_gains
-from daw.model.project import Clip, EffectSettings, Fade, Project, Track
+from daw.engine.automation_plan import EffectCurves, compile_curve, effect_curves
+from daw.engine.mixing import MasterMix, MixPlan, SendPlan
+from daw.model.project import PAN, VOLUME, Clip, EffectSettings, Fade, Project, Track, send_target
+from daw.model.routing import bus_order
+
+_NO_CURVES: Mapping[str, EffectCurves] = MappingProxyType({})
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,15 +55,20 @@ class ClipPlan:
 
 @dataclass(frozen=True, eq=False)
 class TrackPlan:
-    """An audible track: its clips in start order and its output gains per channel."""
+    """A strip: an audio track (its clips in start order) or a bus (no clips, stereo)."""
 
     track_id: str
     name: str
     channels: int
     clips: tuple[ClipPlan, ...]
     output_gains: np.ndarray
-    """(left, right) float32: track fader times the pan law."""
+    """(left, right) float32: track fader times the pan law, without automation."""
     effects: tuple[EffectSettings, ...]
+    """The chain, bypassed effects left out (so a bypassed chain is no chain at all)."""
+    mix: MixPlan = field(default_factory=lambda: MixPlan(channels=1))
+    effect_automation: Mapping[str, EffectCurves] = field(default_factory=lambda: _NO_CURVES)
+    """{effect id: its automated parameters}."""
+    is_bus: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,9 +78,19 @@ class RenderPlan:
     sample_rate: int
     end_frame: int
     tracks: tuple[TrackPlan, ...]
+    """The audio tracks, in track order (silenced ones included, see `MixPlan.silent`)."""
     master_gain: np.float32
     master_effects: tuple[EffectSettings, ...]
     media_ids: frozenset[str]
+    buses: tuple[TrackPlan, ...] = ()
+    """The buses in processing order: each after every bus that sends to it."""
+    master: MasterMix = field(default_factory=MasterMix)
+    master_automation: Mapping[str, EffectCurves] = field(default_factory=lambda: _NO_CURVES)
+
+    @property
+    def strips(self) -> tuple[TrackPlan, ...]:
+        """The tracks, then the buses."""
+        return (*self.tracks, *self.buses)
 
 
 @lru_cache(maxsize=512)
@@ -73,12 +103,49 @@ def _curve(direction: str, shape: str, length: int) -> np.ndarray:
 
 
 def audible_tracks(project: Project) -> list[Track]:
-    """Solo overrides as in every DAW: if any track is soloed, only soloed tracks play.
+    """The strips whose own output is heard (mute and solo as described above)."""
+    states = routing_states(project)
+    return [t for t in project.tracks if states[t.id][0]]
 
-    Mute always wins: a track that is muted and soloed is silent.
-    """
-    soloing = any(t.solo for t in project.tracks)
-    return [t for t in project.tracks if not t.mute and (t.solo or not soloing)]
+
+def routing_states(project: Project) -> dict[str, tuple[bool, frozenset[str]]]:
+    """{strip id: (its own output heard, the buses its sends may feed)} under mute and solo."""
+    tracks = project.tracks
+    every_bus = frozenset(t.id for t in tracks if t.is_bus)
+    none: frozenset[str] = frozenset()
+    if not any(t.solo for t in tracks):
+        return {t.id: (False, none) if t.mute else (True, every_bus) for t in tracks}
+    muted = {t.id for t in tracks if t.mute}
+    feeds = {t.id: [s.bus_id for s in t.sends if s.bus_id not in muted] for t in tracks}
+    fed_by: dict[str, list[str]] = {t.id: [] for t in tracks}
+    for source, targets in feeds.items():
+        if source not in muted:
+            for target in targets:
+                fed_by[target].append(source)
+    soloed = {t.id for t in tracks if t.solo and t.id not in muted}
+    heard = _reach(soloed, feeds)
+    towards_solo = _reach({b for b in soloed if b in every_bus}, fed_by)
+    states = {}
+    for track in tracks:
+        if track.id in heard:
+            states[track.id] = (True, every_bus)
+        elif track.id in towards_solo:
+            states[track.id] = (False, frozenset(b for b in feeds[track.id]
+                                                 if b in towards_solo))
+        else:
+            states[track.id] = (False, none)
+    return states
+
+
+def _reach(start: set[str], edges: dict[str, list[str]]) -> set[str]:
+    found = set(start)
+    todo = list(start)
+    while todo:
+        for nxt in edges.get(todo.pop(), ()):
+            if nxt not in found:
+                found.add(nxt)
+                todo.append(nxt)
+    return found
 
 
 def effective_fades(clips: list[Clip]) -> dict[str, tuple[Fade, Fade]]:
@@ -107,7 +174,7 @@ def effective_fades(clips: list[Clip]) -> dict[str, tuple[Fade, Fade]]:
     return fades
 
 
-def _compile_track(project: Project, track: Track) -> TrackPlan:
+def _compile_clips(project: Project, track: Track) -> tuple[int, tuple[ClipPlan, ...]]:
     clips = [c for c in track.clips if not c.muted]
     channels_of = {c.id: project.media_ref(c.media_id).channels for c in clips}
     channels = 2 if any(ch == 2 for ch in channels_of.values()) else 1
@@ -130,16 +197,37 @@ def _compile_track(project: Project, track: Track) -> TrackPlan:
                                                            clip.length_frames)),
             )
         )
+    return channels, tuple(plans)
+
+
+def _compile_track(project: Project, track: Track,
+                   state: tuple[bool, frozenset[str]]) -> TrackPlan:
+    if track.is_bus:
+        channels, clips = 2, ()
+    else:
+        channels, clips = _compile_clips(project, track)
+    main_on, send_to = state
+    sends = tuple(
+        SendPlan(send.bus_id, send.level_db, send.pre_fader, send.bus_id in send_to,
+                 compile_curve(track.envelope(send_target(send.bus_id))))
+        for send in track.sends
+    )
+    mix = MixPlan(channels=channels, gain_db=track.gain_db, pan=track.pan, main_on=main_on,
+                  sends=sends, volume=compile_curve(track.envelope(VOLUME)),
+                  pan_curve=compile_curve(track.envelope(PAN)))
     pan = mono_pan_gains(track.pan) if channels == 1 else stereo_balance_gains(track.pan)
     fader = db_to_gain(track.gain_db)
+    effects = tuple(_with_tempo(e, project.tempo_bpm) for e in track.effects if not e.bypassed)
     return TrackPlan(
         track_id=track.id,
         name=track.name,
         channels=channels,
-        clips=tuple(plans),
+        clips=clips,
         output_gains=np.array([fader * pan[0], fader * pan[1]], dtype=np.float32),
-        effects=tuple(_with_tempo(e, project.tempo_bpm) for e in track.effects
-                      if not e.bypassed),
+        effects=effects,
+        mix=mix,
+        effect_automation=effect_curves(effects, track.automation),
+        is_bus=track.is_bus,
     )
 
 
@@ -153,13 +241,22 @@ def _with_tempo(effect: EffectSettings, tempo_bpm: float) -> EffectSettings:
 
 def compile_plan(project: Project) -> RenderPlan:
     """Turn the project into a render plan. Pure: the same project gives the same plan."""
-    tracks = tuple(_compile_track(project, t) for t in audible_tracks(project))
+    states = routing_states(project)
+    tracks = tuple(_compile_track(project, t, states[t.id]) for t in project.tracks
+                   if not t.is_bus)
+    buses = tuple(_compile_track(project, project.track(b), states[b])
+                  for b in bus_order(project))
+    master = project.master
+    master_effects = tuple(_with_tempo(e, project.tempo_bpm) for e in master.effects
+                           if not e.bypassed)
     return RenderPlan(
         sample_rate=project.sample_rate,
         end_frame=project.end_frame,
         tracks=tracks,
-        master_gain=np.float32(db_to_gain(project.master.gain_db)),
-        master_effects=tuple(_with_tempo(e, project.tempo_bpm) for e in project.master.effects
-                             if not e.bypassed),
+        master_gain=np.float32(db_to_gain(master.gain_db)),
+        master_effects=master_effects,
         media_ids=frozenset(c.media_id for t in tracks for c in t.clips),
+        buses=buses,
+        master=MasterMix(master.gain_db, compile_curve(master.envelope(VOLUME))),
+        master_automation=effect_curves(master_effects, master.automation),
     )

@@ -1,123 +1,179 @@
 """The one renderer: pulls blocks of the mix out of a render plan, for playback and bounce alike.
 
-Per block: each clip's audio is read from the media pool, its fade curves and gain applied,
-and summed into its track; the track's effects run; the track's fader and pan gains scale it
-onto the stereo master; the master gain and master effects follow.
+Per block: each audio track's clips are read from the media pool, their fade curves and gain
+applied, and summed; the track's chain runs; pre-fader sends tap the result; the fader and pan
+scale it onto the stereo master, and post-fader sends take their copies from there (see
+`mixing` for the signal flow and its gains). Then each bus, in the plan's bus order (every bus
+after those that send to it): the sum of its sends, its chain, its fader, pan and sends. Then
+the master fader and the master chain.
 
 The output is bit-identical whatever the block size: every sample goes through the same
-operations in the same order (fade curves are precomputed tables, gains are float32 scalars,
-clips and tracks are summed in plan order). Only the sign of an exact zero can depend on where a
-block starts, so the last step adds +0.0, which turns −0.0 into 0.0 and changes nothing else.
+operations in the same order (fade curves are precomputed tables; gains are float32, either
+fixed or computed per absolute frame; automated effect parameters change at absolute frame
+multiples of AUTOMATION_STEP; strips are summed in plan order). Only the sign of an exact zero
+can depend on where a block starts, so the last step adds +0.0, which turns −0.0 into 0.0 and
+changes nothing else. With `workers` > 1 the audio tracks are rendered on a thread pool, each
+into its own buffers, and summed in plan order afterwards: the same sums, bit for bit.
 
-Buffers are allocated once; a render call allocates nothing but views.
+Buffers are allocated once per strip; a render call allocates little beyond views (per-frame
+gains when something moves).
 """
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from types import TracebackType
+
 import numpy as np
 
-from daw.dsp.effects import create_processor
 from daw.dsp.processors import Processor
+from daw.engine.effect_bank import EffectBank
+from daw.engine.levels import LevelTaker
+from daw.engine.mixing import (
+    MAIN,
+    MixPlan,
+    Pair,
+    Ramp,
+    Source,
+    advance,
+    is_silent,
+    master_gain,
+    settle,
+    strip_gains,
+)
 from daw.engine.plan import ClipPlan, RenderPlan, TrackPlan
 from daw.media import MediaPool
-from daw.model.project import EffectSettings
 
 DEFAULT_MAX_BLOCK = 16384
 MASTER = "master"
 """The key of the master bus in the levels."""
 
+__all__ = ["DEFAULT_MAX_BLOCK", "MASTER", "LevelTaker", "Renderer", "RendererState"]
 
-class LevelTaker:
-    """Peak and RMS per channel of each track (after fader and pan) and of the master, over
-    the blocks rendered since the last `take`. Used by the engine thread only."""
 
-    def __init__(self) -> None:
-        self._levels: dict[str, np.ndarray] = {}
-        self._scratch = np.empty(0, dtype=np.float32)
+@dataclass(frozen=True)
+class RendererState:
+    """What `Renderer.snapshot` saves: the effects' state and the strips' gain ramps."""
 
-    def measure(self, key: str, block: np.ndarray) -> None:
-        """Per column, not over the (n, 2) array: numpy's two-element inner loops made the
-        whole-array form cost more than the render itself (measured 7x)."""
-        n = block.shape[0]
-        if n == 0:
-            return
-        if self._scratch.shape[0] < n:
-            self._scratch = np.empty(n, dtype=np.float32)
-        found = self._levels.get(key)
-        if found is None:
-            found = np.zeros(5)
-            self._levels[key] = found
-        for channel in range(2):
-            column = np.ascontiguousarray(block[:, channel])
-            magnitude = np.abs(column, out=self._scratch[:n])
-            found[channel] = max(found[channel], float(magnitude.max()))
-            found[2 + channel] += float(np.dot(column, column))
-        found[4] += n
+    effects: dict
+    sources: dict[str, Source]
+    master: Source | None
+    started: bool
+    exact: bool = True
+    """Every processor returns to this state exactly: rendering again from it gives the same
+    samples, bit for bit, so no crossfade is needed where the new render starts."""
 
-    def take(self) -> dict[str, tuple[float, float, float, float]]:
-        """{key: (peak left, peak right, rms left, rms right)} in full-scale units; resets."""
-        levels = {
-            key: (float(v[0]), float(v[1]), float(np.sqrt(v[2] / v[4])),
-                  float(np.sqrt(v[3] / v[4])))
-            for key, v in self._levels.items()
-        }
-        self._levels = {}
-        return levels
+
+class _Buffers:
+    """The scratch arrays of one strip's pass (shared by all strips when rendering on one
+    thread; one set per track on the thread pool)."""
+
+    def __init__(self, max_block: int) -> None:
+        self.max_block = max_block
+        self.read = {ch: np.zeros((max_block, ch), dtype=np.float32) for ch in (1, 2)}
+        self.track = {ch: np.zeros((max_block, ch), dtype=np.float32) for ch in (1, 2)}
+        self.main = np.zeros((max_block, 2), dtype=np.float32)
+        self.taps: list[np.ndarray] = []
+        self.tiled: dict[int, tuple[Pair, np.ndarray]] = {}
+        self.reductions: dict[str, float] = {}
+
+    def tap(self, index: int) -> np.ndarray:
+        while len(self.taps) <= index:
+            self.taps.append(np.zeros((self.max_block, 2), dtype=np.float32))
+        return self.taps[index]
+
+    def tiled_gains(self, pair: Pair) -> np.ndarray:
+        """The pair repeated over a block, cached by the pair (kept alive by the cache, so
+        its id stays its own)."""
+        found = self.tiled.get(id(pair))
+        if found is not None and found[0] is pair:
+            return found[1]
+        if len(self.tiled) > 64:
+            self.tiled.clear()
+        tiled = np.tile(np.array(pair, dtype=np.float32), self.max_block)
+        self.tiled[id(pair)] = (pair, tiled)
+        return tiled
+
+
+_Result = tuple[np.ndarray | None, list[tuple[str, np.ndarray]]]
+"""A strip's pass: its main output (None when off) and its sends as (bus id, signal)."""
 
 
 class Renderer:
-    """Renders a plan block by block. Used from one thread at a time (it owns its buffers)."""
+    """Renders a plan block by block. Used from one thread at a time (it owns its buffers);
+    with `workers` > 1 it runs the audio tracks on a pool of that many threads itself."""
 
-    def __init__(self, plan: RenderPlan, pool: MediaPool, max_block: int = DEFAULT_MAX_BLOCK):
+    def __init__(self, plan: RenderPlan, pool: MediaPool, max_block: int = DEFAULT_MAX_BLOCK,
+                 workers: int = 1):
         self.plan = plan
         self.pool = pool
         self.max_block = max_block
-        # One contiguous buffer per channel count: the media pool reads into them directly.
-        self._read = {ch: np.zeros((max_block, ch), dtype=np.float32) for ch in (1, 2)}
-        self._track = {ch: np.zeros((max_block, ch), dtype=np.float32) for ch in (1, 2)}
-        self._scaled = np.zeros((max_block, 2), dtype=np.float32)
-        self._tiled_gains: dict[str, np.ndarray] = {}
+        self.workers = max(1, int(workers))
         self.meter: LevelTaker | None = None
-        """Set for live playback: measures every track and the master per block."""
-        self._processors: dict[str, Processor] = {}
-        self._settings: dict[str, tuple[tuple[str, int], tuple[tuple[str, float], ...]]] = {}
-        """Per effect id: the (kind, channels) and params its processor was built or set with."""
-        self._build_processors(plan)
+        """Set for live playback: measures every strip and the master per block."""
+        self._effects = EffectBank(plan.sample_rate)
+        self._effects.build(plan)
+        self._shared = _Buffers(max_block)
+        self._own: dict[str, _Buffers] = {}
+        """Per track, for the thread pool."""
+        self._bus_in: dict[str, np.ndarray] = {}
+        self._sources: dict[str, Source] = {}
+        """Per strip: the gains it was rendered with last (its plan settings, or a ramp)."""
+        self._master: Source | None = None
+        self._started = False
+        self._executor: ThreadPoolExecutor | None = None
+        self._read_lock = threading.Lock()
+        """The media pool serves one thread at a time."""
 
-    # --- plan and effect state ------------------------------------------------------------
+    # --- plan, effect state, ramps --------------------------------------------------------
 
     def swap_plan(self, plan: RenderPlan) -> None:
-        """Use a new plan from the next block on; effects keep their state by effect id."""
-        self._build_processors(plan)
+        """Use a new plan from the next block on; effects keep their state by effect id, and
+        changed gains ramp from the old values over RAMP_FRAMES."""
+        self._effects.build(plan)
         self.plan = plan
+        ids = {t.track_id for t in plan.tracks}
+        self._own = {k: v for k, v in self._own.items() if k in ids}
 
-    def _build_processors(self, plan: RenderPlan) -> None:
-        wanted: dict[str, tuple[EffectSettings, int]] = {}
-        for track in plan.tracks:
-            for effect in track.effects:
-                wanted[effect.id] = (effect, track.channels)
-        for effect in plan.master_effects:
-            wanted[effect.id] = (effect, 2)
-        processors: dict[str, Processor] = {}
-        settings: dict[str, tuple[tuple[str, int], tuple[tuple[str, float], ...]]] = {}
-        for effect_id, (effect, channels) in wanted.items():
-            shape = (effect.kind, channels)
-            settings[effect_id] = (shape, effect.params)
-            old = self._processors.get(effect_id)
-            known = self._settings.get(effect_id)
-            same_shape = old is not None and known is not None and known[0] == shape
-            if same_shape and (known[1] == effect.params or old.set_params(dict(effect.params))):
-                processors[effect_id] = old  # the same instance: its state (tails) carries on
-                continue
-            processors[effect_id] = create_processor(effect.kind, dict(effect.params), channels,
-                                                     plan.sample_rate)
-        self._settings = settings
-        self._processors = processors
+    def processor(self, effect_id: str) -> Processor:
+        """The processor of an effect in the current plan."""
+        return self._effects.processors[effect_id]
 
     def reset(self) -> None:
-        """Clear effect state, as after a locate."""
-        for processor in self._processors.values():
-            processor.reset()
+        """Clear effect state and ramps, as after a locate."""
+        self._effects.reset()
+        self._sources = {}
+        self._master = None
+        self._started = False
+
+    def snapshot(self) -> RendererState:
+        """Everything the next render depends on besides the plan: every processor's state
+        and every strip's ramp. Cheap enough to take before every chunk."""
+        return RendererState(self._effects.snapshot(), dict(self._sources), self._master,
+                             self._started, self._effects.exact_state())
+
+    def restore(self, state: RendererState) -> None:
+        """Go back to a snapshot. Whatever the plan is now, it is rendered from there as if it
+        had been swapped in at that point (settings changed since ramp from then)."""
+        self._effects.restore(state.effects)
+        self._sources = dict(state.sources)
+        self._master = state.master
+        self._started = state.started
+
+    def close(self) -> None:
+        """Stop the worker threads (a renderer with workers > 1 should be closed)."""
+        if self._executor is not None:
+            self._executor.shutdown()
+            self._executor = None
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -130,58 +186,140 @@ class Renderer:
             self._render_block(start_frame + done, out[done:done + n])
             done += n
 
+    def _settle(self, strip: TrackPlan, previous: Source | None) -> Source:
+        source = settle(previous, strip.mix, self._started)
+        if previous is not None and is_silent(previous) and not is_silent(source):
+            self._effects.reset(strip.effects)  # back from silence: no stale tails
+        return source
+
     def _render_block(self, start: int, out: np.ndarray) -> None:
         plan = self.plan
         n = out.shape[0]
-        master_written = False
-        for track in plan.tracks:
-            buf = self._mix_track(track, start, n)
-            if buf is None:
-                continue
-            scaled = self._scaled[:n]
-            self._apply_output_gains(track, buf, scaled)
-            if self.meter is not None:
-                self.meter.measure(track.track_id, scaled)
-            if master_written:
-                out += scaled
-            else:
-                out[:] = scaled
-                master_written = True
-        if not master_written:
+        previous = self._sources
+        sources: dict[str, Source] = {}
+        ramping = False
+        for strip in plan.strips:
+            source = previous.get(strip.track_id)
+            if source is not strip.mix:  # the steady case costs one look-up
+                source = self._settle(strip, source)
+                ramping = ramping or isinstance(source, Ramp)
+            sources[strip.track_id] = source
+        live_buses = {b.track_id for b in plan.buses if not sources[b.track_id].silent}
+        tracks = [t for t in plan.tracks if not sources[t.track_id].silent]
+        written: set[str] = set()  # the buses, and MASTER, that have their first input
+        if self._executor is None and self.workers > 1 and len(tracks) > 1:
+            self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="render")
+        if self._executor is not None and len(tracks) > 1:
+            own = [self._own.setdefault(t.track_id, _Buffers(self.max_block)) for t in tracks]
+            results = list(self._executor.map(
+                lambda t, b: self._pass(t, sources[t.track_id], start, n, b, live_buses),
+                tracks, own))
+            for track, buffers, result in zip(tracks, own, results, strict=True):
+                self._sum(track, result, buffers, out, written)
+        else:
+            for track in tracks:
+                result = self._pass(track, sources[track.track_id], start, n, self._shared,
+                                    live_buses)
+                self._sum(track, result, self._shared, out, written)
+        for bus in plan.buses:
+            if bus.track_id in live_buses:
+                result = self._pass(bus, sources[bus.track_id], start, n, self._shared,
+                                    live_buses, written)
+                self._sum(bus, result, self._shared, out, written)
+        if MASTER not in written:
             out.fill(0.0)
-        if plan.master_gain != 1.0:
-            out *= plan.master_gain
-        for effect in plan.master_effects:
-            self._processors[effect.id].process(out)
+        self._master = settle(self._master, plan.master, self._started)
+        gain = master_gain(self._master, start, n)
+        if isinstance(gain, np.ndarray):
+            out[:, 0] *= gain
+            out[:, 1] *= gain
+        elif gain != 1.0:
+            out *= gain
+        reductions = self._shared.reductions if self.meter is not None else None
+        self._effects.run(plan.master_effects, plan.master_automation, out, start, reductions)
         out += np.float32(0.0)
         if self.meter is not None:
+            self._note_reductions(self._shared)
             self.meter.measure(MASTER, out)
+        self._sources = {k: advance(v, n) for k, v in sources.items()} if ramping else sources
+        self._master = advance(self._master, n)
+        self._started = True
 
-    def _apply_output_gains(self, track: TrackPlan, buf: np.ndarray, out: np.ndarray) -> None:
-        """out = the track scaled by its fader and pan gains, as (frames, 2).
-
-        numpy is slow at broadcasting a (2,) gain over (n, 2) frames (its inner loop is two
-        elements long), so stereo multiplies flat by the gains tiled once per track, and mono
-        fills each output column. The products are the same either way.
-        """
-        n = buf.shape[0]
-        if track.channels == 2:
-            tiled = self._tiled_gains.get(track.track_id)
-            if tiled is None or tiled[0] != track.output_gains[0] or (
-                tiled[1] != track.output_gains[1]
-            ):
-                tiled = np.tile(track.output_gains, self.max_block)
-                self._tiled_gains[track.track_id] = tiled
-            np.multiply(buf.reshape(-1), tiled[:2 * n], out=out.reshape(-1))
+    def _pass(self, strip: TrackPlan, source: Source, start: int, n: int, buffers: _Buffers,
+              live_buses: set[str], written: set[str] | None = None) -> _Result | None:
+        """Render one strip: its input, its chain, then its outputs scaled by their gains.
+        Runs on a worker thread for audio tracks when there is a pool."""
+        if strip.is_bus:
+            signal = self._bus_input(strip, n, written)
         else:
-            mono = buf[:, 0]
-            np.multiply(mono, track.output_gains[0], out=out[:, 0])
-            np.multiply(mono, track.output_gains[1], out=out[:, 1])
+            signal = self._mix_clips(strip, start, n, buffers)
+        if signal is None:
+            return None
+        if strip.effects:
+            reductions = buffers.reductions if self.meter is not None else None
+            self._effects.run(strip.effects, strip.effect_automation, signal, start, reductions)
+        main = None
+        taps = []
+        gains = source.static if isinstance(source, MixPlan) else None
+        if gains is None:
+            gains = strip_gains(source, start, n)
+        for key, pair in gains.items():
+            if key == MAIN:
+                main = buffers.main[:n]
+                _scale(signal, pair, main, buffers)
+            elif key[0] in live_buses:
+                tap = buffers.tap(len(taps))[:n]
+                _scale(signal, pair, tap, buffers)
+                taps.append((key[0], tap))
+        return main, taps
 
-    def _mix_track(self, track: TrackPlan, start: int, n: int) -> np.ndarray | None:
+    def _bus_input(self, bus: TrackPlan, n: int, written: set[str] | None) -> np.ndarray | None:
+        buf = self._bus_in.get(bus.track_id)
+        if buf is None or buf.shape[0] < self.max_block:
+            buf = self._bus_in[bus.track_id] = np.zeros((self.max_block, 2), np.float32)
+        if written is not None and bus.track_id in written:
+            return buf[:n]
+        if not bus.effects:
+            return None
+        buf[:n].fill(0.0)  # nothing sent, but the chain may have a tail to play
+        return buf[:n]
+
+    def _sum(self, strip: TrackPlan, result: _Result | None, buffers: _Buffers,
+             out: np.ndarray, written: set[str]) -> None:
+        """Add a strip's outputs to the master and its buses, in plan order (the thread that
+        called `render` does all the summing, so the order never varies)."""
+        if self.meter is not None:
+            self._note_reductions(buffers)
+        if result is None:
+            return
+        main, taps = result
+        if main is not None:
+            if self.meter is not None:
+                self.meter.measure(strip.track_id, main)
+            if MASTER in written:
+                out += main
+            else:
+                out[:] = main
+                written.add(MASTER)
+        if not taps:
+            return
+        n = out.shape[0]
+        for bus_id, signal in taps:
+            dest = self._bus_in.get(bus_id)
+            if dest is None or dest.shape[0] < self.max_block:
+                dest = self._bus_in[bus_id] = np.zeros((self.max_block, 2), np.float32)
+            _accumulate(dest[:n], signal, bus_id, written)
+
+    def _note_reductions(self, buffers: _Buffers) -> None:
+        for effect_id, value in buffers.reductions.items():
+            self.meter.reduction(effect_id, value)
+        buffers.reductions.clear()
+
+    def _mix_clips(self, track: TrackPlan, start: int, n: int,
+                   buffers: _Buffers) -> np.ndarray | None:
         """Sum the track's clips for frames [start, start + n); None when it has nothing."""
         end = start + n
-        buf = self._track[track.channels][:n]
+        buf = buffers.track[track.channels][:n]
         written = False
         for clip in track.clips:
             if clip.end_frame <= start or clip.start_frame >= end:
@@ -192,14 +330,14 @@ class Renderer:
                 buf.fill(0.0)
                 written = True
             if written:
-                src = self._read[clip.channels][:b - a]
+                src = buffers.read[clip.channels][:b - a]
                 self._read_clip(clip, a, src)
                 buf[a - start:b - start] += src
             elif clip.channels == track.channels:
                 self._read_clip(clip, a, buf)
                 written = True
             else:
-                src = self._read[clip.channels][:n]
+                src = buffers.read[clip.channels][:n]
                 self._read_clip(clip, a, src)
                 buf[:] = src
                 written = True
@@ -207,15 +345,17 @@ class Renderer:
             if not track.effects:
                 return None
             buf.fill(0.0)
-        for effect in track.effects:
-            self._processors[effect.id].process(buf)
         return buf
 
     def _read_clip(self, clip: ClipPlan, a: int, dest: np.ndarray) -> None:
         """Read the clip's frames from timeline frame `a` into `dest`, with fades and gain."""
         k = dest.shape[0]
         rel = a - clip.start_frame
-        self.pool.read_into(clip.media_id, clip.source_offset_frames + rel, dest)
+        if self._executor is None:
+            self.pool.read_into(clip.media_id, clip.source_offset_frames + rel, dest)
+        else:
+            with self._read_lock:
+                self.pool.read_into(clip.media_id, clip.source_offset_frames + rel, dest)
         fade_in = clip.fade_in
         if rel < len(fade_in):
             m = min(k, len(fade_in) - rel)
@@ -229,3 +369,37 @@ class Renderer:
                 dest[j - rel:, channel] *= fade_out[j - out_start:rel + k - out_start]
         if clip.gain != 1.0:
             dest *= clip.gain
+
+
+def _accumulate(dest: np.ndarray, signal: np.ndarray, key: str, written: set[str]) -> None:
+    """dest += signal, or dest = signal for its first input (0 + x is x: the same sum)."""
+    if key in written:
+        dest += signal
+    else:
+        dest[:] = signal
+        written.add(key)
+
+
+def _scale(signal: np.ndarray, pair: Pair, out: np.ndarray, buffers: _Buffers) -> None:
+    """out = the signal times (left, right) gains, as (frames, 2).
+
+    numpy is slow at broadcasting a (2,) gain over (n, 2) frames (its inner loop is two
+    elements long), so a stereo signal with fixed gains multiplies flat by the gains tiled
+    once, and otherwise each output column is filled on its own. The products are the same
+    either way."""
+    left, right = pair
+    if signal.shape[1] == 2:
+        found = buffers.tiled.get(id(pair))
+        if found is not None and found[0] is pair:
+            tiled = found[1]
+        elif isinstance(left, np.ndarray) or isinstance(right, np.ndarray):
+            np.multiply(signal[:, 0], left, out=out[:, 0])
+            np.multiply(signal[:, 1], right, out=out[:, 1])
+            return
+        else:
+            tiled = buffers.tiled_gains(pair)
+        np.multiply(signal.reshape(-1), tiled[:2 * signal.shape[0]], out=out.reshape(-1))
+        return
+    mono = signal[:, 0]
+    np.multiply(mono, left, out=out[:, 0])
+    np.multiply(mono, right, out=out[:, 1])

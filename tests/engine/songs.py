@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
 
-from daw.model import MediaRef, Project, ops
+from daw.engine.plan import compile_plan
+from daw.engine.renderer import Renderer
+from daw.media import MediaPool
+from daw.model import EffectSettings, MediaRef, Project, automation, ops, routing
+from daw.model.project import MASTER
 
 RATE = 48000
 
@@ -48,3 +54,60 @@ class Song:
         self.project = ops.add_clip(self.project, track_id, media_id, start, clip_id=clip_id,
                                     **kw)
         return clip_id
+
+    def bus(self, bus_id: str, **settings) -> str:
+        """A bus; settings as for `track` (gain, pan, mute, solo)."""
+        self.project = routing.add_bus(self.project, bus_id, bus_id=bus_id)
+        for key, value in settings.items():
+            self.project = getattr(ops, f"set_track_{key}")(self.project, bus_id, value)
+        return bus_id
+
+    def send(self, track_id: str, bus_id: str, level_db: float = 0.0,
+             pre_fader: bool = False) -> None:
+        self.project = routing.set_send(self.project, track_id, bus_id, level_db=level_db,
+                                        pre_fader=pre_fader)
+
+    def effects(self, owner: str, *effects: EffectSettings) -> None:
+        """Replace the chain of a track, a bus or the master (`MASTER`)."""
+        if owner == MASTER:
+            master = replace(self.project.master, effects=effects)
+            self.project = replace(self.project, master=master)
+        else:
+            track = replace(self.project.track(owner), effects=effects)
+            self.project = self.project.with_tracks(
+                tuple(track if t.id == owner else t for t in self.project.tracks))
+
+    def automate(self, owner: str, target: str, points: list[tuple[int, float]]) -> None:
+        self.project = automation.set_points(self.project, owner, target, points)
+
+    def render(self, start: int = 0, frames: int | None = None, block: int | None = None,
+               workers: int = 1) -> np.ndarray:
+        """The mix rendered in blocks of `block` frames (all at once by default)."""
+        frames = self.project.end_frame - start if frames is None else frames
+        out = np.zeros((frames, 2), dtype=np.float32)
+        with MediaPool(self.folder, self.project.media) as pool, Renderer(
+                compile_plan(self.project), pool, workers=workers) as renderer:
+            step = block or frames
+            for at in range(0, frames, step):
+                renderer.render(start + at, out[at:at + step])
+        return out
+
+
+def dc(frames: int, value: float = 0.5, channels: int = 1) -> np.ndarray:
+    """A constant signal: the output is then the gains themselves, frame by frame."""
+    return np.full((frames, channels), value, dtype=np.float32)
+
+
+def db(gain_db: float) -> float:
+    return 10 ** (gain_db / 20)
+
+
+def mono_pan(pan: float) -> np.ndarray:
+    """The −3 dB equal-power law, (left, right)."""
+    theta = (pan + 1) * math.pi / 4
+    return np.array([math.cos(theta), math.sin(theta)])
+
+
+def balance(pan: float) -> np.ndarray:
+    """The stereo balance law, (left, right)."""
+    return np.minimum(1.0, math.sqrt(2) * mono_pan(pan))

@@ -258,11 +258,11 @@ def test_effect_state_survives_a_plan_swap(song: Song) -> None:
     song.project = song.project.with_tracks((track, *song.project.tracks[1:]))
     with MediaPool(song.folder, song.project.media) as pool:
         renderer = Renderer(compile_plan(song.project), pool)
-        first = renderer._processors["fx-trim"]
+        first = renderer.processor("fx-trim")
         louder = replace(track, effects=(replace(trim, params=(("gain_db", -3.0),)),))
         renderer.swap_plan(compile_plan(song.project.with_tracks(
             (louder, *song.project.tracks[1:]))))
-        assert renderer._processors["fx-trim"] is first
+        assert renderer.processor("fx-trim") is first
         assert first._factor == np.float32(10 ** (-3 / 20))
 
 
