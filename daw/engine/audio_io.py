@@ -181,6 +181,25 @@ class AudioIO:
         """Copy frames into a play ring; returns how many fitted."""
         return ring.ring.write(frames)
 
+    def take_back(self, ring: _RingAction, frames: int, keep_frames: int) -> int:
+        """Withdraw the last `frames` written to a play ring, so newer audio can replace them
+        (a knob turned while playing is heard after `keep_frames`, not after the whole
+        render-ahead). Refused (0) unless `keep_frames` would still be left to play.
+
+        Only this thread moves the write index, so stepping it back is safe as long as the
+        callback stays behind it; should the callback overtake it in the moment between the
+        check and the step (the engine thread stalled for longer than `keep_frames`), the
+        ring's contents no longer make sense: returns -1 and the caller starts the ring
+        again from where the person is.
+        """
+        pa_ring = ring.ring
+        if frames <= 0 or pa_ring.read_available - frames < keep_frames:
+            return 0
+        pa_ring.advance_write_index(-frames)
+        if pa_ring.read_available > len(pa_ring):  # the read index passed the write index
+            return -1
+        return frames
+
     def read_into(self, ring: _RingAction, out: np.ndarray) -> int:
         """Copy available input frames into `out`; returns how many."""
         return ring.ring.readinto(out)

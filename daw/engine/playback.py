@@ -5,12 +5,22 @@ quarter of a second ahead of what the device is playing. It remembers which time
 ring frame came from, so the playhead shown to the person is the frame being heard, even across
 loop jumps. When the device runs at another rate than the project, each chunk is resampled on
 the way (soxr), and frames map back by the ratio of the rates.
+
+A quarter of a second ahead keeps playback safe from a busy machine, but an edit would then be
+heard a quarter of a second late. So the feeder keeps, for every chunk still in the ring, the
+renderer's state from before it (`Renderer.snapshot`); after an edit, `rewrite` takes back the
+chunks the device has not nearly reached, returns the renderer to the state it had there, and
+renders them again with the edit: a fader or a knob is heard within a few tens of
+milliseconds, and effect tails run on unbroken. Where the processors could only approximate
+their old state (pedalboard's reverb, chorus and phaser replay their recent input) a short
+crossfade from the withdrawn audio hides any seam.
 """
 
 from __future__ import annotations
 
+import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import soxr
@@ -30,6 +40,20 @@ class _Segment:
     timeline_frames: int
     levels: dict[str, tuple[float, float, float, float]]
     """Track and master levels of this chunk, shown when it is heard."""
+    state: object | None = None
+    """The renderer's state before this chunk (None when chunks cannot be rendered again)."""
+    head: np.ndarray | None = None
+    """The chunk's first frames as written, to crossfade from if it is rendered again."""
+    gain_reduction: dict[str, float] = field(default_factory=dict)
+    """The deepest gain reduction of each dynamics effect in this chunk, by effect id."""
+
+
+REWRITE_CROSSFADE_FRAMES = 96
+"""2 ms at 48 kHz: long enough to hide a seam, short enough not to smear a transient."""
+
+
+class RingBroken(RuntimeError):
+    """The device read past audio being withdrawn; playback must start again from here."""
 
 
 class PlaybackFeeder:
@@ -51,12 +75,18 @@ class PlaybackFeeder:
         self.written = 0
         """Ring frames written since `start`."""
         self.last_render_seconds = 0.0
+        self.rewrites = 0
+        """Times chunks were taken back and rendered again since the feeder was made."""
+        self.restore_seconds: float | None = None
+        """How long the last return to a saved state took (replaying effects takes longest)."""
+        self._fade_from: np.ndarray | None = None
 
     def start(self, timeline_frame: int) -> None:
         """Begin again at `timeline_frame` with an empty ring (after a locate or stop)."""
         self.next_frame = timeline_frame
         self.written = 0
         self._segments.clear()
+        self._fade_from = None
         self.renderer.reset()
         self._resampler = (
             soxr.ResampleStream(self.project_rate, self.device_rate, 2, dtype="float32",
@@ -83,25 +113,82 @@ class PlaybackFeeder:
                 start = loop_start
             n = min(n, loop_end - start)
         block = self._chunk[:n]
+        state = self.renderer.snapshot() if self._resampler is None else None
         self.renderer.render(start, block)
         if self.metronome is not None:
             self.metronome.add_to(start, block)
+        if self._fade_from is not None:
+            self._crossfade(self._fade_from, block)
+            self._fade_from = None
         out = block if self._resampler is None else self._resampler.resample_chunk(block)
         out = np.ascontiguousarray(out, dtype=np.float32)
         written = write(out) if len(out) else 0
         meter = self.renderer.meter
         levels = meter.take() if meter is not None else {}
-        self._segments.append(_Segment(self.written, written, start, n, levels))
+        reductions = meter.take_gain_reduction() if meter is not None else {}
+        head = out[:REWRITE_CROSSFADE_FRAMES].copy() if state is not None else None
+        self._segments.append(_Segment(self.written, written, start, n, levels, state, head,
+                                       reductions))
         self.written += written
         self.next_frame = start + n
         if self.loop is not None and self.next_frame >= self.loop[1]:
             self.next_frame = self.loop[0]
         return written
 
+    def rewrite(self, earliest_ring_frame: int, take_back) -> bool:
+        """Render again, with the current plan, every chunk from the first one that starts at
+        or after ring frame `earliest_ring_frame` (counted since `start`).
+
+        `take_back(frames) -> int` withdraws that many frames from the end of the ring: the
+        frames, 0 if the ring refused (too close to the device), -1 if the ring is broken and
+        must be started again. Returns True when chunks were withdrawn; the next `fill`
+        renders them again. Not possible while resampling (soxr keeps state it cannot give
+        back): then the edit is heard after the render-ahead, as before.
+        """
+        if self._resampler is not None:
+            return False
+        index = next((i for i, seg in enumerate(self._segments)
+                      if seg.ring_start >= earliest_ring_frame and seg.state is not None), None)
+        if index is None:
+            return False
+        seg = self._segments[index]
+        frames = self.written - seg.ring_start
+        if frames <= 0:
+            return False
+        taken = take_back(frames)
+        if taken < 0:
+            raise RingBroken("the output ring was overtaken while taking audio back")
+        if taken != frames:
+            return False
+        began = time.perf_counter()
+        self.renderer.restore(seg.state)
+        self.restore_seconds = time.perf_counter() - began
+        self.next_frame = seg.timeline_start
+        self.written = seg.ring_start
+        self._fade_from = None if getattr(seg.state, "exact", False) else seg.head
+        while len(self._segments) > index:
+            self._segments.pop()
+        self.rewrites += 1
+        return True
+
+    @staticmethod
+    def _crossfade(old: np.ndarray, block: np.ndarray) -> None:
+        """Fade from the withdrawn audio into the new over the first frames of `block`."""
+        n = min(len(old), block.shape[0])
+        if n == 0:
+            return
+        ramp = ((np.arange(n, dtype=np.float32) + 1) / np.float32(n + 1))[:, None]
+        block[:n] = old[:n] + (block[:n] - old[:n]) * ramp
+
     def levels_at(self, ring_frame: int) -> dict[str, tuple[float, float, float, float]]:
         """The levels of the chunk that ring frame `ring_frame` belongs to (call after
         `timeline_frame_at` for the same frame)."""
         return self._segments[0].levels if self._segments else {}
+
+    def gain_reduction_at(self, ring_frame: int) -> dict[str, float]:
+        """The gain reductions of the chunk that ring frame `ring_frame` belongs to (call
+        after `timeline_frame_at` for the same frame)."""
+        return self._segments[0].gain_reduction if self._segments else {}
 
     def timeline_frame_at(self, ring_frame: int) -> int:
         """The timeline frame that ring frame number `ring_frame` (since start) plays."""

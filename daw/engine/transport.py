@@ -28,7 +28,7 @@ from daw.engine.devices import AudioUnavailable, Device, DeviceNotFound, choose_
 from daw.engine.live_peaks import LivePeaks, TakePreview
 from daw.engine.monitor import Monitor
 from daw.engine.plan import compile_plan
-from daw.engine.playback import PlaybackFeeder
+from daw.engine.playback import PlaybackFeeder, RingBroken
 from daw.engine.recorder import Take, TakeRecorder, TakeSpec
 from daw.engine.renderer import LevelTaker, Renderer
 from daw.media import MediaPool
@@ -39,11 +39,19 @@ SWITCH_INTERVAL = 0.001
 starves the render thread (measured; see the architecture guide)."""
 
 
+INEXACT_RESTORE_GUESS = 0.030
+"""Seconds to allow for replaying effects' input, before the first rewrite has measured it."""
+
+
 @dataclass(frozen=True)
 class EngineConfig:
-    render_chunk_frames: int = 4096
+    render_chunk_frames: int = 1024
+    """Rendering steps; an edit while playing re-renders from the next step boundary."""
     ahead_frames: int = 12288
     """How far the render thread keeps ahead of the device (≈ 250 ms at 48 kHz)."""
+    edit_keep_seconds: float = 0.020
+    """After an edit while playing, the audio already in the ring that is kept (at least two
+    device periods): the rest is rendered again with the edit, so it is heard this soon."""
     click_level_db: float = -6.0
     count_in_bars: int = 0
     click_during_playback: bool = False
@@ -72,6 +80,9 @@ class EngineState:
     levels: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
     """What is heard now: {track id or "master": (peak L, peak R, RMS L, RMS R)}, full scale
     1.0, after fader and pan. Empty when stopped."""
+    gain_reduction: dict[str, float] = field(default_factory=dict)
+    """What is heard now: {effect id: deepest gain reduction in dB} of each dynamics effect
+    (compressor, gate, limiter, de-esser) that plays. Empty when stopped."""
     input_peaks: tuple[float, ...] = ()
     """Peak level of each device input over the last moments, full scale 1.0."""
     takes: tuple[TakePreview, ...] = ()
@@ -286,12 +297,14 @@ class Engine:
         position = self._position
         ahead = 0
         levels: dict[str, tuple[float, float, float, float]] = {}
+        gain_reduction: dict[str, float] = {}
         if self._playing and io is not None and self._feeder is not None:
             ahead = io.play.ring.read_available
             consumed = self._feeder.written - ahead
             heard = max(0, consumed - io.info.output_latency_frames)
             position = self._feeder.timeline_frame_at(heard)
             levels = self._feeder.levels_at(heard)
+            gain_reduction = self._feeder.gain_reduction_at(heard)
             self._position = position
         self.state = EngineState(
             device=None if io is None else io.info,
@@ -303,6 +316,7 @@ class Engine:
             device_xruns=0 if io is None else io.poll_underflows(),
             ahead_frames=ahead,
             levels=levels,
+            gain_reduction=gain_reduction,
             loop=self._loop if self._loop_on else None,
             input_peaks=tuple(float(p) for p in self._peaks),
             takes=() if self._live_peaks is None else self._live_peaks.previews,
@@ -433,9 +447,34 @@ class Engine:
                 self._pool = MediaPool(self._project_dir, project.media,
                                        sample_rate=project.sample_rate)
                 self._feeder.renderer.pool = self._pool
-            self._feeder.renderer.swap_plan(compile_plan(project))
-            self._apply_transport_options()
+            plan = compile_plan(project)
+            if self._playing:
+                self._render_again_soon()
+            self._feeder.renderer.swap_plan(plan)
+            self._apply_transport_options()  # the loop's next tick renders again at once
         self._rebuild_monitor()
+
+    def _render_again_soon(self) -> None:
+        """Withdraw what the ring holds beyond the next few milliseconds, so the edit about
+        to be swapped in is heard then instead of after the whole render-ahead."""
+        io = self._io
+        feeder = self._feeder
+        if io is None or feeder is None:
+            return
+        info = io.info
+        # The ring must not run dry while the effects go back to their saved state: effects
+        # that replay their input (reverb, chorus) take tens of milliseconds to.
+        restoring = feeder.restore_seconds
+        if restoring is None:
+            restoring = 0.0 if feeder.renderer.snapshot().exact else INEXACT_RESTORE_GUESS
+        keep_seconds = self.config.edit_keep_seconds + 2.0 * restoring
+        keep = max(round(keep_seconds * info.rate), 2 * info.block_size)
+        consumed = feeder.written - io.play.ring.read_available
+        try:
+            feeder.rewrite(consumed + keep, lambda frames: io.take_back(io.play, frames, keep))
+        except RingBroken:
+            self._underruns += 1
+            self._start_output(self._position)
 
     def _do_set_config(self, config: EngineConfig) -> None:
         self.config = config
