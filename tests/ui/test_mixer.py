@@ -277,7 +277,7 @@ def test_strips_follow_tracks_added_removed_and_renamed(
 
 
 def test_the_effect_chain_is_listed_with_bypassed_effects_greyed(mixer: MixerPanel) -> None:
-    assert mixer.strip_for("drums").effect_rows() == [("gain", False), ("noise gate", True)]
+    assert mixer.strip_for("drums").effect_rows() == [("Gain", False), ("Noise gate", True)]
     assert mixer.strip_for("bass").effect_rows() == []
     assert mixer.master_strip.effect_rows() == []
 

@@ -14,21 +14,18 @@ from collections.abc import Callable
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from daw.model import EffectSettings, Project, ops
+from daw.model import Project, chains, ops
 from daw.ui.mixer.controls import Fader, PanSlider
 from daw.ui.mixer.meter import LevelMeter
+from daw.ui.mixer.sends import SendsSection
 from daw.ui.mixer.taper import format_db, parse_db
 from daw.ui.session import Session
 
@@ -137,13 +134,12 @@ class ChannelStrip(QFrame):
         self.setProperty("selected", False)
 
         self.name_tag = NameTag()
-        self.effects = QListWidget()
-        self.effects.setObjectName("MixerEffects")
-        self.effects.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.effects.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.effects.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.effects.setFixedHeight(50)
-        self.effects.setToolTip("Effect chain (greyed: bypassed)")
+        # Imported here, not at the top: the effect editors reuse the mixer's drag control, and
+        # loading them first would come back to this module before they are complete.
+        from daw.ui.effects.chain import ChainWidget
+
+        self.chain = ChainWidget(
+            session, chains.MASTER if track_id is None else track_id)
         self.fader = Fader()
         self.meter = LevelMeter(2, clock=clock)
         self.meter.setFixedWidth(14)
@@ -155,10 +151,7 @@ class ChannelStrip(QFrame):
         layout.setContentsMargins(3, 3, 3, 3)
         layout.setSpacing(3)
         layout.addWidget(self.name_tag)
-        caption = QLabel("Effects")
-        caption.setObjectName("MixerCaption")
-        layout.addWidget(caption)
-        layout.addWidget(self.effects)
+        layout.addWidget(self.chain)
         if track_id is not None:
             self.pan = PanSlider()
             layout.addWidget(self.pan)
@@ -192,6 +185,10 @@ class ChannelStrip(QFrame):
             self.pan.dragged.connect(lambda value: self._set_pan(value, gesture=True))
             self.pan.released.connect(self.session.end_gesture)
             self.pan.resetRequested.connect(lambda: self._set_pan(0.0, gesture=False))
+        self.sends = SendsSection(session, track_id)  # the master's is empty, for the line-up
+        layout.insertWidget(layout.indexOf(self.chain) + 1, self.sends)
+        if track_id is not None and session.project.track(track_id).is_bus:
+            self.buttons.pop("record_armed").hide()  # a bus records nothing
         self.sync(session.project)
 
     @property
@@ -221,6 +218,7 @@ class ChannelStrip(QFrame):
 
     def sync(self, project: Project) -> None:
         """Show the model's values; cheap when nothing of this strip changed."""
+        self.sends.sync(project)  # first: a renamed bus changes no field of this track
         if self.track_id is None:
             shown: object = project.master
             name, colour, gain = "Master", _MASTER_COLOUR, project.master.gain_db
@@ -238,34 +236,16 @@ class ChannelStrip(QFrame):
                               "(drag, Shift: fine; double-click: 0 dB)")
         if not self.entry.hasFocus():
             self.entry.setText(format_db(gain))
-        self._show_effects(effects)
+        self.chain.show_chain(effects)
         if self.track_id is not None:
             assert self.pan is not None
             self.pan.set_value(track.pan * 100.0)
             for attribute, button in self.buttons.items():
                 button.setChecked(bool(getattr(track, attribute)))
 
-    def _show_effects(self, effects: tuple[EffectSettings, ...]) -> None:
-        self.effects.clear()
-        for effect in effects:
-            item = QListWidgetItem(effect.kind.replace("_", " "))
-            params = ", ".join(f"{k} = {v:g}" for k, v in effect.params)
-            tip = effect.kind + (" (bypassed)" if effect.bypassed else "")
-            item.setToolTip(f"{tip}: {params}" if params else tip)
-            if effect.bypassed:
-                item.setForeground(QColor("#6b7075"))
-                font = item.font()
-                font.setItalic(True)
-                item.setFont(font)
-            self.effects.addItem(item)
-
     def effect_rows(self) -> list[tuple[str, bool]]:
-        """What the effects list shows: (text, greyed as bypassed) per row."""
-        rows = []
-        for row in range(self.effects.count()):
-            item = self.effects.item(row)
-            rows.append((item.text(), item.font().italic()))
-        return rows
+        """What the effect chain shows: (name, bypassed) per row."""
+        return self.chain.rows()
 
     def set_selected(self, selected: bool) -> None:
         if self.property("selected") != selected:
