@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from daw.engine.audio_setup import config_for
 from daw.engine.settings import AudioSettings, SettingsError, load_settings, save_settings
 from daw.model import Project, ProjectFileError, ops
+from daw.model.routing import add_bus, buses
 from daw.model.store import create_project
 from daw.ui.bounce_dialog import BounceDialog
 from daw.ui.help import about_text, shortcuts_html
@@ -72,7 +73,7 @@ class MainWindow(QMainWindow):
         self.mixer_dock.setObjectName("MixerDock")
         self.mixer_dock.setWidget(self.mixer)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.mixer_dock)
-        self.resizeDocks([self.mixer_dock], [300], Qt.Orientation.Vertical)
+        self.resizeDocks([self.mixer_dock], [390], Qt.Orientation.Vertical)
         self._build_status_bar()
         self._build_menus()
         session.historyChanged.connect(self._update_title)
@@ -145,6 +146,7 @@ class MainWindow(QMainWindow):
         track = bar.addMenu("&Track")
         self._action(track, "&Add Track", self.add_track, "Ctrl+T")
         self.remove_track_action = self._action(track, "&Remove Track", self.remove_track)
+        self._action(track, "Add &Bus", self.add_bus)
         self._action(track, "Re&name Track…", self.rename_track, "F2")
         self._action(track, "&Colour…", self.track_colour)
 
@@ -154,6 +156,8 @@ class MainWindow(QMainWindow):
         self._action(view, "Zoom to &Song", self.timeline.zoom_to_song, "Ctrl+0")
         follow = self._action(view, "&Follow Playhead", self._toggle_follow, checkable=True)
         follow.setChecked(s.view.follow_playhead)
+        master = self._action(view, "Show &Master Track", s.view.set_show_master, checkable=True)
+        master.setChecked(s.view.show_master)
         view.addAction(self.mixer_dock.toggleViewAction())
 
         transport = bar.addMenu("T&ransport")
@@ -367,6 +371,17 @@ class MainWindow(QMainWindow):
         if s.edit("Add Track", lambda p: ops.add_track(p, name, index=index)):
             added = [t for t in s.project.tracks if t.name == name][-1]
             s.select_track(added.id)
+
+    def add_bus(self) -> None:
+        """Add a bus ("Bus 1", "Bus 2", ...) at the end, as one undo step, and select it."""
+        s = self.session
+        names = {t.name for t in s.project.tracks}
+        number = len(buses(s.project)) + 1
+        while f"Bus {number}" in names:
+            number += 1
+        name = f"Bus {number}"
+        if s.edit("Add Bus", lambda p: add_bus(p, name)):
+            s.select_track(s.project.tracks[-1].id)
 
     def remove_track(self) -> None:
         s = self.session
