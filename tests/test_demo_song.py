@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from daw.model import ops
 from daw.model.project import Project
 from daw.model.store import load_project
 
@@ -45,7 +46,7 @@ def make_demo() -> ModuleType:
 
 
 def test_the_song_has_five_parts_and_lasts_over_30_seconds(project: Project) -> None:
-    assert [t.name for t in project.tracks] == list(PARTS)
+    assert [t.name for t in project.tracks if not t.is_bus] == list(PARTS)
     assert project.sample_rate == 48000
     assert (project.tempo_bpm, project.time_signature) == (120.0, (4, 4))
     assert project.end_frame == 16 * project.frames_per_bar() == 32 * 48000
@@ -117,6 +118,19 @@ def test_the_mix_does_not_clip(project: Project, make_demo: ModuleType) -> None:
     assert 20.0 * np.log10(np.max(np.abs(mix))) < -1.0
     for name, audio in tracks.items():
         assert rms_db(audio) > -45.0, name
+
+
+def test_the_song_comes_mixed(project: Project, make_demo: ModuleType) -> None:
+    """A chain on each part, a reverb bus fed by sends, a limiter on the master: the real
+    render stays under the limiter's ceiling and the reverb is clearly heard."""
+    (bus,) = [t for t in project.tracks if t.is_bus]
+    feeding = [t.name for t in project.tracks if t.send(bus.id)]
+    assert bus.effects and len(feeding) >= 3
+    assert [e.kind for e in project.master.effects] == ["limiter"]
+    mix = make_demo.render_mix(DEMO, project)
+    assert 20.0 * np.log10(np.max(np.abs(mix))) <= -1.0 + 1e-3
+    dry = make_demo.render_mix(DEMO, ops.set_track_mute(project, bus.id, True))
+    assert rms_db(mix - dry) > rms_db(mix) - 20.0
 
 
 def test_the_script_rebuilds_the_shipped_project(tmp_path: Path, project: Project) -> None:

@@ -28,7 +28,14 @@ def take_screenshot(out: Path, project: Path | None = None, size: tuple[int, int
     window.error_dialogs_enabled = False
     window.resize(*size)
     window.show()
-    session.select_track(session.project.tracks[0].id if session.project.tracks else None)
+    tracks = session.project.tracks
+    automated = [t for t in tracks if t.automation]
+    shown = automated[0] if automated else (tracks[0] if tracks else None)
+    session.select_track(shown.id if shown else None)
+    if automated:  # show what the mix does over time, as a person working on it would
+        session.view.show_automation(shown.id, shown.automation[0].target)
+    if tracks:  # every track in view
+        session.view.set_track_height(min(84, (size[1] - 560) // len(tracks)))
     session.locate(round(position_seconds * session.project.sample_rate))
     window.timeline.zoom_to_song()
     deadline = time.monotonic() + 20

@@ -33,8 +33,14 @@ if (_REPO_ROOT / "daw" / "__init__.py").is_file() and str(_REPO_ROOT) not in sys
 from daw.dsp.fades import fade_in_curve, fade_out_curve  # noqa: E402
 from daw.dsp.gain import db_to_gain, gain_to_db  # noqa: E402
 from daw.dsp.pan import mono_pan_gains, stereo_balance_gains  # noqa: E402
+from daw.engine.plan import compile_plan  # noqa: E402
+from daw.engine.renderer import Renderer  # noqa: E402
+from daw.media import MediaPool  # noqa: E402
 from daw.model import ops  # noqa: E402
-from daw.model.project import Fade, MediaRef, Project  # noqa: E402
+from daw.model.automation import add_point  # noqa: E402
+from daw.model.chains import add_effect  # noqa: E402
+from daw.model.project import MASTER, Fade, MediaRef, Project, send_target  # noqa: E402
+from daw.model.routing import add_bus, set_send  # noqa: E402
 from daw.model.store import load_project, save_project  # noqa: E402
 
 SAMPLE_RATE = 48000
@@ -501,6 +507,50 @@ def build_project(media: dict[str, MediaRef]) -> Project:
     for name, bar, chords, numerals in SECTIONS:
         p = ops.add_marker(p, name, frame_at(bar), notes=section_notes(name, chords, numerals),
                            marker_id=f"marker-{name.lower()}")
+    return mix_project(p)
+
+
+def mix_project(p: Project) -> Project:
+    """The mix a person would start from: a chain on each part, a shared reverb bus fed by
+    sends, a delay on the lead, a limiter on the master, and a reverb swell into the chorus,
+    so the demo shows the mixer at work (ids are fixed, as everywhere in the demo)."""
+    p = add_bus(p, "Reverb", bus_id="bus-reverb", colour="#8d96a0")
+    p = add_effect(p, "bus-reverb", "eq", {"hp_on": 1.0, "hp_freq_hz": 250.0, "lp_on": 1.0,
+                                           "lp_freq_hz": 7000.0}, effect_id="fx-reverb-eq")
+    p = add_effect(p, "bus-reverb", "reverb", {"room_size_percent": 72.0,
+                                               "damping_percent": 55.0, "wet_percent": 100.0,
+                                               "dry_percent": 0.0}, effect_id="fx-reverb")
+    p = add_effect(p, "track-vocal", "eq", {"hp_on": 1.0, "hp_freq_hz": 100.0,
+                                            "p2_freq_hz": 3000.0, "p2_gain_db": 3.0},
+                   effect_id="fx-vocal-eq")
+    p = add_effect(p, "track-vocal", "deesser", {"freq_hz": 6500.0, "threshold_db": -30.0},
+                   effect_id="fx-vocal-deess")
+    p = add_effect(p, "track-vocal", "compressor", {"threshold_db": -20.0, "ratio": 3.0,
+                                                    "attack_ms": 10.0, "release_ms": 120.0,
+                                                    "makeup_db": 3.0},
+                   effect_id="fx-vocal-comp")
+    p = add_effect(p, "track-drums", "compressor", {"threshold_db": -16.0, "ratio": 4.0,
+                                                    "attack_ms": 30.0, "release_ms": 150.0,
+                                                    "makeup_db": 2.0},
+                   effect_id="fx-drums-comp")
+    p = add_effect(p, "track-bass", "eq", {"hp_on": 1.0, "hp_freq_hz": 35.0,
+                                           "low_freq_hz": 100.0, "low_gain_db": 2.0},
+                   effect_id="fx-bass-eq")
+    p = add_effect(p, "track-bass", "compressor", {"threshold_db": -18.0, "ratio": 4.0},
+                   effect_id="fx-bass-comp")
+    p = add_effect(p, "track-chords", "chorus", {"rate_hz": 0.6, "depth_percent": 30.0,
+                                                 "mix_percent": 35.0},
+                   effect_id="fx-chords-chorus")
+    p = add_effect(p, "track-lead", "delay", {"sync": 1.0, "note_beats": 0.75,
+                                              "feedback_percent": 30.0, "mix_percent": 20.0},
+                   effect_id="fx-lead-delay")
+    p = add_effect(p, MASTER, "limiter", {"ceiling_db": -1.0}, effect_id="fx-master-limiter")
+    for track, level_db in (("track-vocal", -10.0), ("track-lead", -14.0),
+                            ("track-chords", -12.0), ("track-drums", -22.0)):
+        p = set_send(p, track, "bus-reverb", level_db=level_db)
+    swell = send_target("bus-reverb")
+    p = add_point(p, "track-vocal", swell, frame_at(VOCAL_BAR + 2), -10.0)  # the second line
+    p = add_point(p, "track-vocal", swell, frame_at(VOCAL_BAR + 3, 2.0), -4.0)
     return p
 
 
@@ -537,6 +587,8 @@ def render_tracks(folder: Path, project: Project) -> dict[str, np.ndarray]:
     """
     out: dict[str, np.ndarray] = {}
     for track in project.tracks:
+        if track.is_bus:
+            continue
         bus = np.zeros((project.end_frame, 2))
         for clip in track.clips:
             ref = project.media_ref(clip.media_id)
@@ -559,18 +611,27 @@ def render_tracks(folder: Path, project: Project) -> dict[str, np.ndarray]:
     return out
 
 
+def render_mix(folder: Path, project: Project) -> np.ndarray:
+    """The whole song as the bounce renders it: effects, buses, automation and the master."""
+    with MediaPool(folder, project.media) as pool:
+        out = np.zeros((project.end_frame, 2), dtype=np.float32)
+        Renderer(compile_plan(project), pool).render(0, out)
+    return out.astype(np.float64)
+
+
 def level_db(x: np.ndarray) -> tuple[float, float]:
     """(peak, RMS) in dBFS."""
     return gain_to_db(float(np.max(np.abs(x)))), gain_to_db(float(np.sqrt(np.mean(x**2))))
 
 
 def check_levels(folder: Path, project: Project, report: Callable[[str], None] = print) -> float:
-    """Print each track's and the mix's levels; refuse a mix that comes near clipping."""
+    """Print each track's dry level and the mixed song's; refuse a mix that comes near
+    clipping."""
     tracks = render_tracks(folder, project)
     for name, audio in tracks.items():
         peak, rms = level_db(audio)
         report(f"{name:8s} peak {peak:6.1f} dBFS  RMS {rms:6.1f} dBFS")
-    mix = sum(tracks.values()) * db_to_gain(project.master.gain_db)
+    mix = render_mix(folder, project)
     peak, rms = level_db(mix)
     report(f"{'mix':8s} peak {peak:6.1f} dBFS  RMS {rms:6.1f} dBFS  "
            f"({project.end_frame / project.sample_rate:.1f} s)")
