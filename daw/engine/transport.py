@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +25,8 @@ from daw.dsp.click import Metronome
 from daw.engine.audio_io import AudioDeviceError, AudioIO, StreamInfo
 from daw.engine.calibration import CalibrationError, measure_round_trip
 from daw.engine.devices import AudioUnavailable, Device, DeviceNotFound, choose_rate, find_device
-from daw.engine.live_peaks import LivePeaks, TakePreview
+from daw.engine.engine_state import INEXACT_RESTORE_GUESS, EngineConfig, EngineError, EngineState
+from daw.engine.live_peaks import LivePeaks
 from daw.engine.monitor import Monitor
 from daw.engine.plan import compile_plan
 from daw.engine.playback import PlaybackFeeder, RingBroken
@@ -34,66 +35,11 @@ from daw.engine.renderer import LevelTaker, Renderer
 from daw.media import MediaPool
 from daw.model.project import Project
 
+__all__ = ["SWITCH_INTERVAL", "Engine", "EngineConfig", "EngineError", "EngineState"]
+
 SWITCH_INTERVAL = 0.001
 """The GIL switch interval while the engine runs: with the default 5 ms, a busy UI thread
 starves the render thread (measured; see the architecture guide)."""
-
-
-INEXACT_RESTORE_GUESS = 0.030
-"""Seconds to allow for replaying effects' input, before the first rewrite has measured it."""
-
-
-@dataclass(frozen=True)
-class EngineConfig:
-    render_chunk_frames: int = 1024
-    """Rendering steps; an edit while playing re-renders from the next step boundary."""
-    ahead_frames: int = 12288
-    """How far the render thread keeps ahead of the device (≈ 250 ms at 48 kHz)."""
-    edit_keep_seconds: float = 0.020
-    """After an edit while playing, the audio already in the ring that is kept (at least two
-    device periods): the rest is rendered again with the edit, so it is heard this soon."""
-    click_level_db: float = -6.0
-    count_in_bars: int = 0
-    click_during_playback: bool = False
-    latency_offset_frames: int = 0
-    """The measured round trip minus the one the device reports (from calibration)."""
-
-
-@dataclass(frozen=True)
-class EngineState:
-    """What the UI shows; replaced whole by the engine thread, so reading it needs no lock."""
-
-    device: StreamInfo | None = None
-    message: str = "No audio device open"
-    playing: bool = False
-    recording: bool = False
-    position_frame: int = 0
-    """The timeline frame being heard now (or where playback will start)."""
-    underruns: int = 0
-    """Dropouts the engine caused: its output ring ran dry (it rendered too late) or its input
-    ring overflowed (it drained too late). The design aims at none."""
-    device_xruns: int = 0
-    """Under- and overflows the device reported (PortAudio's status flags): besides the
-    engine's own, the sound server or the system can cause these (a loaded machine)."""
-    ahead_frames: int = 0
-    loop: tuple[int, int] | None = None
-    levels: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
-    """What is heard now: {track id or "master": (peak L, peak R, RMS L, RMS R)}, full scale
-    1.0, after fader and pan. Empty when stopped."""
-    gain_reduction: dict[str, float] = field(default_factory=dict)
-    """What is heard now: {effect id: deepest gain reduction in dB} of each dynamics effect
-    (compressor, gate, limiter, de-esser) that plays. Empty when stopped."""
-    input_peaks: tuple[float, ...] = ()
-    """Peak level of each device input over the last moments, full scale 1.0."""
-    takes: tuple[TakePreview, ...] = ()
-    """While recording: each take's place and its waveform so far, for the timeline."""
-    dsp_load: float = 0.0
-    """Render time over audio time for the latest chunks (1.0 means no time to spare)."""
-    error: str | None = None
-
-
-class EngineError(Exception):
-    """A command the engine cannot carry out, with the reason for the person."""
 
 
 class Engine:
