@@ -37,6 +37,9 @@ from daw.model.project import Project
 
 __all__ = ["SWITCH_INTERVAL", "Engine", "EngineConfig", "EngineError", "EngineState"]
 
+REGROW_SPEED = 2.0
+"""After an edit, the render-ahead grows back at this many times the speed of playback."""
+
 SWITCH_INTERVAL = 0.001
 """The GIL switch interval while the engine runs: with the default 5 ms, a busy UI thread
 starves the render thread (measured; see the architecture guide)."""
@@ -77,6 +80,8 @@ class Engine:
         self._error: str | None = None
         self._underruns = 0
         self._dsp_load = 0.0
+        self._regrow_from: tuple[int, float] | None = None
+        """(frames left in the ring, when) after an edit took the render-ahead back."""
 
     # --- life cycle (any thread) ----------------------------------------------------------
 
@@ -195,13 +200,28 @@ class Engine:
             ring = io.play.ring
             started = time.perf_counter()
             written = self._feeder.fill(ring.write, ring.write_available, ring.read_available,
-                                        self.config.ahead_frames)
+                                        self._ahead_target(io.info.rate))
             if written:
                 spent = time.perf_counter() - started
                 self._dsp_load = spent / (written / io.info.rate)
         if io.input is not None:
             self._drain_input(io)
         io.poll_underflows()
+
+    def _ahead_target(self, rate: int) -> int:
+        """How far ahead to render now. After an edit took the render-ahead back, it grows
+        again at REGROW_SPEED times the pace of the music rather than at once: a knob dragged
+        while playing takes back only what was rendered since its last move, so a drag costs
+        a fraction of the rendering, not a quarter of a second of it for every mouse move."""
+        full = self.config.ahead_frames
+        if self._regrow_from is None:
+            return full
+        kept, since = self._regrow_from
+        grown = kept + round(REGROW_SPEED * (time.monotonic() - since) * rate)
+        if grown >= full:
+            self._regrow_from = None
+            return full
+        return grown
 
     def _drain_input(self, io: AudioIO) -> None:
         if io.watch(io.input):
@@ -417,7 +437,9 @@ class Engine:
         keep = max(round(keep_seconds * info.rate), 2 * info.block_size)
         consumed = feeder.written - io.play.ring.read_available
         try:
-            feeder.rewrite(consumed + keep, lambda frames: io.take_back(io.play, frames, keep))
+            if feeder.rewrite(consumed + keep,
+                              lambda frames: io.take_back(io.play, frames, keep)):
+                self._regrow_from = (feeder.written - consumed, time.monotonic())
         except RingBroken:
             self._underruns += 1
             self._start_output(self._position)
@@ -437,6 +459,7 @@ class Engine:
         io = self._require_device()
         assert self._feeder is not None
         io.cancel(io.play)
+        self._regrow_from = None
         self._feeder.start(from_frame)
         ring = io.play.ring
         self._feeder.fill(ring.write, ring.write_available, 0, self.config.ahead_frames)

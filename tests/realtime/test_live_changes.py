@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -99,3 +100,45 @@ def test_adding_an_effect_while_playing_keeps_playing_and_keeps_other_tails(
     tail = verb_alone[window]
     assert np.sqrt(np.mean(tail ** 2)) > 1e-3  # the tail is really there
     assert np.sqrt(np.mean(residual ** 2)) < 0.01 * np.sqrt(np.mean(tail ** 2))  # -40 dB
+
+
+def test_dragging_a_fader_while_playing_glides_without_dropouts(
+    tmp_path: Path, jack_server_factory, virtual_audio
+) -> None:
+    """Sixty small moves a second, as a mouse makes: each is heard, none makes a dropout, and
+    the song ends up exactly where the last move left it."""
+    song = new_song(tmp_path)
+    for i in range(4):
+        media = song.media(f"m{i}", tone(6 * RATE, 200 + 90 * i, channels=2, amp=0.2, seed=i))
+        song.track(f"T{i}")
+        song.clip(f"T{i}", media, 0, f"c{i}")
+        song.project = ops._replace_track(song.project, replace(
+            song.project.track(f"T{i}"),
+            effects=(EffectSettings(f"eq{i}", "eq", (("p2_gain_db", 3.0),)),
+                     EffectSettings(f"comp{i}", "compressor", (("threshold_db", -20.0),)))))
+    moves = [ops.set_track_gain(song.project, "T0", -0.5 * step) for step in range(1, 61)]
+    with (jack_server_factory(period=PERIOD) as server,
+          virtual_audio(server=server, capture_seconds=8) as audio):
+        with running_engine(song.project, song.folder, jack_device_index(),
+                            block_size=PERIOD) as engine:
+            audio.speaker.start_capture()
+            engine.play()
+            wait_until(lambda: engine.state.position_frame > RATE // 2)
+            for project in moves:
+                engine.set_project(project)
+                time.sleep(1 / 60)
+            settled_from = engine.state.position_frame + RATE // 5
+            wait_until(lambda: engine.state.position_frame > settled_from + RATE)
+            engine.stop()
+            state = engine.state
+            rewrites = engine._feeder.rewrites
+        heard = audio.speaker.captured()
+    assert state.underruns == 0 and state.error is None
+    assert rewrites >= 50  # nearly every move was rendered again at once
+    unmoved = offline_render(song, 0, RATE // 2)
+    song.project = moves[-1]
+    final = offline_render(song, 0, 4 * RATE)
+    start = find(unmoved[:4800, 0], heard[:, 0])
+    heard = heard[start:start + 4 * RATE]
+    np.testing.assert_array_equal(heard[settled_from:settled_from + RATE],
+                                  final[settled_from:settled_from + RATE])
