@@ -230,7 +230,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     output = Path(args.output)
     settings = BounceSettings(output, bit_depth="24")
     _bounce_with_progress(project, folder, settings)
-    print(f"Rendered the demo song '{project.name}' ({len(project.tracks)} tracks, "
+    buses = sum(t.is_bus for t in project.tracks)
+    parts = f"{len(project.tracks) - buses} tracks" + (f", {buses} bus" if buses == 1 else
+                                                        f", {buses} buses" if buses else "")
+    print(f"Rendered the demo song '{project.name}' ({parts}, "
           f"sections: {', '.join(m.name for m in project.markers)}) to {output}\n")
     _print_analysis(analyze_file(output))
     return 0

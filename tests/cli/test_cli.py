@@ -168,7 +168,7 @@ def test_demo_renders_the_bundled_song_and_prints_its_analysis(tmp_path: Path, c
     out = tmp_path / "demo.wav"
     code, text, err = run(capsys, "demo", "-o", str(out))
     assert code == 0, err
-    assert "5 tracks" in text and "Intro, Verse, Chorus, Outro" in text
+    assert "5 tracks, 1 bus" in text and "Intro, Verse, Chorus, Outro" in text
     info = sf.info(out)
     assert info.frames == 32 * 48000 and info.subtype == "PCM_24"
     peak = float(text.split("peak:")[1].split("dBFS")[0])
