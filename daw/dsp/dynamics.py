@@ -85,9 +85,36 @@ _DEESSER_ATTACK_MS = 0.5
 _DEESSER_RELEASE_MS = 40.0
 
 
+_DB_PER_NEPER = 20.0 / math.log(10.0)
+
+
 def _apply_gain_db(block: np.ndarray, gain_db: np.ndarray) -> None:
-    gain = np.exp(gain_db * (math.log(10.0) / 20.0)).astype(np.float32)
-    np.multiply(block, gain[:, None], out=block)
+    """Scale every channel by the gain curve, one column at a time: broadcasting a (frames,
+    1) gain over (frames, 2) makes numpy's inner loop two elements long (four times slower
+    here)."""
+    gain = (gain_db * (1.0 / _DB_PER_NEPER)).astype(np.float32)
+    np.exp(gain, out=gain)  # float32: within a step or two of the float64 gain, 3x faster
+    for channel in range(block.shape[1]):
+        block[:, channel] *= gain
+
+
+def _peak32(block: np.ndarray) -> np.ndarray:
+    """The stereo-linked detector (`linked_peak`) in float32: the magnitudes of float32
+    samples are exact in float32, so only the cost changes."""
+    peak = np.abs(block[:, 0])
+    for channel in range(1, block.shape[1]):
+        np.maximum(peak, np.abs(block[:, channel]), out=peak)
+    return peak
+
+
+def _level_db(magnitude: np.ndarray) -> np.ndarray:
+    """20·log10 of a float32 magnitude, in float64 dB: the natural log in float32 (within
+    1e-6 dB of the float64 one, far below what a compressor can be heard to do, at a third of
+    its cost), times 20/ln 10; silence is −inf."""
+    with np.errstate(divide="ignore"):
+        level = np.log(magnitude).astype(np.float64)
+    level *= _DB_PER_NEPER
+    return level
 
 
 def _snap(reduction_db: np.ndarray) -> np.ndarray:
@@ -143,6 +170,8 @@ class Compressor(_Dynamics):
         self._ratio = p["ratio"]
         self._knee_db = p["knee_db"]
         self._makeup_db = p["makeup_db"]
+        # Below this magnitude (the knee's lower edge) the gain computer wants no reduction.
+        self._knee_floor = 10.0 ** ((self._threshold_db - self._knee_db / 2.0) / 20.0)
         self._attack.set_pole(smoothing_coefficient(p["attack_ms"], self._rate))
         self._release.set_pole(smoothing_coefficient(p["release_ms"], self._rate))
         self._neutral = self._ratio == 1.0 and self._makeup_db == 0.0
@@ -164,9 +193,20 @@ class Compressor(_Dynamics):
             # Nothing to do, and no reduction left to release (a ratio just set to 1:1).
             self._held_db = self._smooth_db = 0.0
             return
-        wanted = static_reduction_db(
-            level_db(linked_peak(block)), self._threshold_db, self._ratio, self._knee_db
-        )
+        peak = _peak32(block)
+        if self._ratio == 1.0 or not (peak > self._knee_floor).any():
+            # Nothing reaches the knee: nothing wanted, only a release to finish (or none).
+            if max(self._held_db, self._smooth_db) < _NEGLIGIBLE_DB:
+                self._held_db = self._smooth_db = 0.0
+                self._meter(np.zeros(1))
+                if self._makeup_db != 0.0:
+                    block *= np.float32(math.exp(self._makeup_db / _DB_PER_NEPER))
+                return
+            wanted = np.zeros(len(peak))
+        else:
+            wanted = static_reduction_db(
+                _level_db(peak), self._threshold_db, self._ratio, self._knee_db
+            )
         held = self._release.release_peak(wanted, self._held_db)
         self._held_db = float(held[-1])
         smooth = self._attack.smooth(held, self._smooth_db)
