@@ -73,6 +73,7 @@ def _unique_id(project: Project, wanted: str | None, prefix: str) -> str:
     item_id = wanted or new_id(prefix)
     taken = {t.id for t in project.tracks} | {m.id for m in project.markers}
     taken |= {c.id for t in project.tracks for c in t.clips} | {m.id for m in project.media}
+    taken |= {k.id for t in project.tracks for k in t.takes}
     if item_id in taken:
         raise EditError(f"id {item_id!r} is already used")
     return item_id

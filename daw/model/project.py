@@ -13,8 +13,12 @@ from dataclasses import dataclass, field, replace
 FADE_SHAPES = ("linear", "equal_power", "exponential")
 """Fade curve shapes; the gain laws are in `daw.dsp.fades`."""
 
-SCHEMA_VERSION = 2
-"""2 added buses, sends and automation (version 1 files load unchanged: they have none)."""
+SCHEMA_VERSION = 3
+"""2 added buses, sends and automation; 3 added takes and clip pitch and stretch (older files
+load unchanged: they have none)."""
+
+MAX_RATING = 5
+"""Takes are rated from 0 (not rated) to 5 stars."""
 
 TRACK_KINDS = ("audio", "bus")
 """An audio track plays clips; a bus plays what other tracks send it (a shared reverb)."""
@@ -150,10 +154,52 @@ class Clip:
     fade_out: Fade = Fade()
     muted: bool = False
     name: str = ""
+    take_id: str = ""
+    """The take this clip plays part of (a comp is made of such clips); empty for others."""
+    pitch_semitones: float = 0.0
+    """Pitch shift with the length kept ("fix a note that is off"), with `pitch_cents`."""
+    pitch_cents: float = 0.0
+    stretch: float = 1.0
+    """Time stretch with the pitch kept: 2.0 plays the audio at half speed, twice as long.
+    The clip then plays `length_frames / stretch` frames of its media from the offset."""
 
     @property
     def end_frame(self) -> int:
         """The first frame after the clip."""
+        return self.start_frame + self.length_frames
+
+    @property
+    def is_processed(self) -> bool:
+        """Pitch or stretch changed: the clip plays a rendition made from its media."""
+        return self.pitch_semitones != 0.0 or self.pitch_cents != 0.0 or self.stretch != 1.0
+
+    @property
+    def source_frames(self) -> int:
+        """How many frames of the media the clip uses."""
+        return max(1, round(self.length_frames / self.stretch))
+
+
+@dataclass(frozen=True)
+class Take:
+    """One recorded pass over a region of a track, kept on disk whether or not it is heard.
+
+    The take's audio is frames ``[source_offset_frames, source_offset_frames +
+    length_frames)`` of its media (loop recording puts every pass in one file), recorded at
+    ``start_frame`` on the timeline. What plays is the track's clips: a comp is clips cut
+    from takes."""
+
+    id: str
+    media_id: str
+    start_frame: int
+    length_frames: int
+    source_offset_frames: int = 0
+    name: str = ""
+    rating: int = 0
+    muted: bool = False
+    """A muted take is hidden from comping choices and auditions, not deleted."""
+
+    @property
+    def end_frame(self) -> int:
         return self.start_frame + self.length_frames
 
 
@@ -183,6 +229,8 @@ class Track:
     """At most one a bus."""
     automation: tuple[Envelope, ...] = ()
     """At most one envelope a target."""
+    takes: tuple[Take, ...] = ()
+    """Every recorded pass, in the order recorded."""
 
     @property
     def is_bus(self) -> bool:
@@ -193,6 +241,12 @@ class Track:
             if envelope.target == target:
                 return envelope
         return None
+
+    def take(self, take_id: str) -> Take:
+        for take in self.takes:
+            if take.id == take_id:
+                return take
+        raise KeyError(take_id)
 
     def send(self, bus_id: str) -> Send | None:
         for send in self.sends:

@@ -22,6 +22,7 @@ from daw.model.project import (
     MediaRef,
     Project,
     Send,
+    Take,
     Track,
 )
 from daw.model.validate import check_project
@@ -84,6 +85,23 @@ def _clip_to_dict(clip: Clip) -> dict[str, Any]:
         "fade_in": _fade_to_dict(clip.fade_in),
         "fade_out": _fade_to_dict(clip.fade_out),
         "muted": clip.muted,
+        **({"take_id": clip.take_id} if clip.take_id else {}),
+        **({"pitch_semitones": clip.pitch_semitones, "pitch_cents": clip.pitch_cents}
+           if clip.pitch_semitones or clip.pitch_cents else {}),
+        **({"stretch": clip.stretch} if clip.stretch != 1.0 else {}),
+    }
+
+
+def _take_to_dict(take: Take) -> dict[str, Any]:
+    return {
+        "id": take.id,
+        "name": take.name,
+        "media_id": take.media_id,
+        "start_frame": take.start_frame,
+        "length_frames": take.length_frames,
+        "source_offset_frames": take.source_offset_frames,
+        "rating": take.rating,
+        "muted": take.muted,
     }
 
 
@@ -104,6 +122,7 @@ def _track_to_dict(track: Track) -> dict[str, Any]:
         "sends": [_send_to_dict(s) for s in track.sends],
         "automation": [_envelope_to_dict(e) for e in track.automation],
         "clips": [_clip_to_dict(c) for c in track.clips],
+        "takes": [_take_to_dict(t) for t in track.takes],
     }
 
 
@@ -265,6 +284,24 @@ def _read_clip(data: object, path: str) -> Clip:
         fade_in=_read_fade(r.data.get("fade_in", {}), r._where("fade_in")),
         fade_out=_read_fade(r.data.get("fade_out", {}), r._where("fade_out")),
         muted=r.bool("muted", False),
+        take_id=r.str("take_id", ""),
+        pitch_semitones=r.float("pitch_semitones", 0.0),
+        pitch_cents=r.float("pitch_cents", 0.0),
+        stretch=r.float("stretch", 1.0),
+    )
+
+
+def _read_take(data: object, path: str) -> Take:
+    r = _Reader(data, path)
+    return Take(
+        id=r.str("id"),
+        name=r.str("name", ""),
+        media_id=r.str("media_id"),
+        start_frame=r.int("start_frame", minimum=0),
+        length_frames=r.int("length_frames", minimum=1),
+        source_offset_frames=r.int("source_offset_frames", 0, minimum=0),
+        rating=r.int("rating", 0, minimum=0),
+        muted=r.bool("muted", False),
     )
 
 
@@ -298,6 +335,7 @@ def _read_track(data: object, path: str) -> Track:
         sends=r.list("sends", _read_send),
         automation=r.list("automation", _read_envelope),
         clips=tuple(sorted(r.list("clips", _read_clip), key=lambda c: (c.start_frame, c.id))),
+        takes=r.list("takes", _read_take),
     )
 
 

@@ -31,7 +31,12 @@ def _from_v1(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_v1}
+def _from_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 added takes and clip pitch and stretch; a version 2 song has none."""
+    return data
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_v1, 2: _from_v2}
 """Upgrades from schema version N to N + 1; each takes and returns the raw dict."""
 
 

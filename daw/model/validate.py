@@ -13,6 +13,7 @@ from daw.model.errors import EditError
 from daw.model.project import (
     EFFECT_PREFIX,
     FADE_SHAPES,
+    MAX_RATING,
     PAN,
     SEND_PREFIX,
     TRACK_KINDS,
@@ -22,8 +23,12 @@ from daw.model.project import (
     Envelope,
     Fade,
     Project,
+    Take,
     Track,
 )
+
+PITCH_RANGE_SEMITONES = 24.0
+STRETCH_RANGE = (0.25, 4.0)
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_GAIN_DB = 48.0
@@ -71,9 +76,18 @@ def check_clip(project: Project, clip: Clip) -> None:
     if not isinstance(clip.length_frames, int) or clip.length_frames <= 0:
         raise EditError(f"clip {clip.id}: length must be a positive number of frames, "
                         f"got {clip.length_frames!r}")
-    if clip.source_offset_frames + clip.length_frames > media.length_frames:
+    for name, value, low, high in (
+        ("pitch", clip.pitch_semitones, -PITCH_RANGE_SEMITONES, PITCH_RANGE_SEMITONES),
+        ("cents", clip.pitch_cents, -100.0, 100.0),
+        ("stretch", clip.stretch, *STRETCH_RANGE),
+    ):
+        if (not isinstance(value, int | float) or isinstance(value, bool)
+                or not low <= value <= high):
+            raise EditError(f"clip {clip.id}: {name} must be from {low:g} to {high:g}, "
+                            f"got {value!r}")
+    if clip.source_offset_frames + clip.source_frames > media.length_frames:
         raise EditError(
-            f"clip {clip.id}: reaches frame {clip.source_offset_frames + clip.length_frames} "
+            f"clip {clip.id}: reaches frame {clip.source_offset_frames + clip.source_frames} "
             f"of its media, which has only {media.length_frames} frames"
         )
     check_gain_db(clip.gain_db, f"clip {clip.id} gain")
@@ -84,6 +98,22 @@ def check_clip(project: Project, clip: Clip) -> None:
             f"clip {clip.id}: fades of {clip.fade_in.length_frames} and "
             f"{clip.fade_out.length_frames} frames do not fit in {clip.length_frames} frames"
         )
+
+
+def check_take(project: Project, take: Take, what: str) -> None:
+    """A take lies within its media, starts on the timeline and has a rating of 0 to 5."""
+    try:
+        media = project.media_ref(take.media_id)
+    except KeyError:
+        raise EditError(f"{what} take {take.id}: no media with id {take.media_id!r}") from None
+    check_frame(take.start_frame, f"take {take.id} start")
+    check_frame(take.source_offset_frames, f"take {take.id} source offset")
+    if not isinstance(take.length_frames, int) or take.length_frames <= 0:
+        raise EditError(f"take {take.id}: length must be a positive number of frames")
+    if take.source_offset_frames + take.length_frames > media.length_frames:
+        raise EditError(f"take {take.id}: reaches past the end of its media")
+    if not isinstance(take.rating, int) or not 0 <= take.rating <= MAX_RATING:
+        raise EditError(f"take {take.id}: rating must be 0 to {MAX_RATING} stars")
 
 
 def check_effects(effects: tuple[EffectSettings, ...], what: str) -> None:
@@ -164,6 +194,10 @@ def check_track(project: Project, track: Track) -> None:
         check_gain_db(send.level_db, f"track {track.name!r} send level")
     for clip in track.clips:
         check_clip(project, clip)
+    if track.is_bus and track.takes:
+        raise EditError(f"track {track.name!r}: a bus has no takes")
+    for take in track.takes:
+        check_take(project, take, f"track {track.name!r}")
 
 
 def routing_loop(project: Project) -> list[str] | None:
@@ -228,6 +262,8 @@ def check_project(project: Project) -> None:
         claim("track", track.id)
         for clip in track.clips:
             claim("clip", clip.id)
+        for take in track.takes:
+            claim("take", take.id)
         check_track(project, track)
     check_routing(project)
     for marker in project.markers:
