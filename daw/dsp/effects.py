@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from daw.dsp import dynamics, eq, pedal_effects, processors
+from daw.dsp import dynamics, eq, pedal_effects, processors, truepeak_limiter, width
 from daw.dsp.processors import Processor, ProcessorFactory
 
 EFFECT_KINDS: dict[str, ProcessorFactory] = {
@@ -14,12 +14,16 @@ EFFECT_KINDS: dict[str, ProcessorFactory] = {
     **eq.EFFECTS,
     **dynamics.EFFECTS,
     **pedal_effects.EFFECTS,
+    **truepeak_limiter.EFFECTS,
+    **width.EFFECTS,
 }
 PARAMETERS: dict[str, tuple[tuple[str, str, str, float, float, float], ...]] = {
     **processors.PARAMETERS,
     **eq.PARAMETERS,
     **dynamics.PARAMETERS,
     **pedal_effects.PARAMETERS,
+    **truepeak_limiter.PARAMETERS,
+    **width.PARAMETERS,
 }
 """Per kind: (name, label, unit, minimum, maximum, default) of each parameter."""
 

@@ -1,11 +1,23 @@
-"""Measuring an audio file: what `daw analyze` prints and what the bounce reports."""
+"""Measuring an audio file: what `daw analyze` prints and what the bounce reports.
+
+One pass over the file, block by block (memory does not grow with its length): sample peak,
+RMS and DC per channel; loudness per ITU-R BS.1770-4 / EBU R 128 (integrated, range, the
+highest momentary and short-term values); true peak per channel (4× oversampled); the stereo
+correlation, balance and width of the first two channels; the long-term spectrum in
+third-octave bands.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from daw.dsp.analysis import LevelMeter, LevelReport
+from daw.dsp.loudness import LoudnessMeter
+from daw.dsp.spectrum import SpectrumAnalyser, SpectrumReading
+from daw.dsp.stereo import CorrelationMeter, StereoReading
+from daw.dsp.true_peak import TruePeakMeter
 from daw.media import probe
 from daw.media.blocks import read_blocks
 
@@ -19,23 +31,38 @@ class FileAnalysis:
     format: str
     subtype: str
     levels: LevelReport
+    integrated_lufs: float = -math.inf
+    loudness_range_lu: float = 0.0
+    max_momentary_lufs: float = -math.inf
+    max_short_term_lufs: float = -math.inf
+    true_peak_dbtp: tuple[float, ...] = ()
+    """Per channel, dBTP."""
+    stereo: StereoReading | None = None
+    """Of the first two channels; None for a mono file."""
+    spectrum: SpectrumReading | None = None
+    """Long-term average third-octave band levels (a full-scale sine reads 0 dB)."""
 
     @property
     def duration_seconds(self) -> float:
         return self.frames / self.sample_rate
 
-    def as_dict(self) -> dict[str, object]:
-        """Plain data for JSON output (−inf dB becomes null)."""
-        def clean(value: object) -> object:
-            if isinstance(value, float) and value == float("-inf"):
-                return None
-            if isinstance(value, tuple | list):
-                return [clean(v) for v in value]
-            return value
+    @property
+    def true_peak_max_dbtp(self) -> float:
+        return max(self.true_peak_dbtp, default=-math.inf)
 
-        levels = {k: clean(v) for k, v in asdict(self.levels).items()}
-        levels["overall_peak_dbfs"] = clean(self.levels.overall_peak_dbfs)
-        levels["overall_rms_dbfs"] = clean(self.levels.overall_rms_dbfs)
+    @property
+    def sample_peak_dbfs(self) -> float:
+        return self.levels.overall_peak_dbfs
+
+    @property
+    def correlation(self) -> float | None:
+        return None if self.stereo is None else self.stereo.correlation
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain data for JSON output (−inf and +inf dB become null)."""
+        levels = {k: _clean(v) for k, v in asdict(self.levels).items()}
+        levels["overall_peak_dbfs"] = _clean(self.levels.overall_peak_dbfs)
+        levels["overall_rms_dbfs"] = _clean(self.levels.overall_rms_dbfs)
         return {
             "path": self.path,
             "duration_seconds": self.duration_seconds,
@@ -45,15 +72,56 @@ class FileAnalysis:
             "format": self.format,
             "subtype": self.subtype,
             "levels": levels,
+            "loudness": {
+                "integrated_lufs": _clean(self.integrated_lufs),
+                "loudness_range_lu": _clean(self.loudness_range_lu),
+                "max_momentary_lufs": _clean(self.max_momentary_lufs),
+                "max_short_term_lufs": _clean(self.max_short_term_lufs),
+            },
+            "true_peak_dbtp": _clean(self.true_peak_dbtp),
+            "true_peak_max_dbtp": _clean(self.true_peak_max_dbtp),
+            "sample_peak_dbfs": _clean(self.sample_peak_dbfs),
+            "stereo": None if self.stereo is None else {
+                k: _clean(v) for k, v in asdict(self.stereo).items()},
+            "spectrum": None if self.spectrum is None else {
+                "centres_hz": list(self.spectrum.centres_hz),
+                "levels_db": _clean(self.spectrum.levels_db),
+            },
         }
 
 
+def _clean(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, tuple | list):
+        return [_clean(v) for v in value]
+    return value
+
+
 def analyze_file(path: Path) -> FileAnalysis:
-    """Read the file once, block by block, and measure its levels."""
+    """Read the file once, block by block, and measure it."""
     info = probe(Path(path))
-    meter = LevelMeter(info.channels)
+    levels = LevelMeter(info.channels)
+    loudness = LoudnessMeter(info.sample_rate, info.channels)
+    true_peak = TruePeakMeter(info.channels, info.sample_rate)
+    stereo = CorrelationMeter(info.sample_rate) if info.channels >= 2 else None
+    spectrum = SpectrumAnalyser(info.sample_rate)
     for block in read_blocks(Path(path)):
-        meter.add(block)
-    levels = meter.report()
-    return FileAnalysis(str(path), info.sample_rate, info.channels, levels.frames,
-                        info.format, info.subtype, levels)
+        levels.add(block)
+        loudness.process(block)
+        true_peak.process(block)
+        if stereo is not None:
+            stereo.process(block)
+        spectrum.process(block)
+    report = levels.report()
+    return FileAnalysis(
+        str(path), info.sample_rate, info.channels, report.frames, info.format,
+        info.subtype, report,
+        integrated_lufs=loudness.integrated_lufs(),
+        loudness_range_lu=loudness.loudness_range_lu(),
+        max_momentary_lufs=loudness.max_momentary_lufs,
+        max_short_term_lufs=loudness.max_short_term_lufs,
+        true_peak_dbtp=true_peak.peak_dbtp,
+        stereo=None if stereo is None else stereo.total(),
+        spectrum=spectrum.average(),
+    )

@@ -1,7 +1,15 @@
-"""Bounce: render a range of the project to a WAV file, as fast as the machine allows.
+"""Bounce: render a range of the project to a WAV or FLAC file (and, when asked, one stem per
+track and bus, and a loudness report), as fast as the machine allows.
 
-The file is written under a temporary name beside the target and renamed only when complete,
-so a cancelled or failed bounce never leaves a half-written file under the name asked for.
+Every file is written under a temporary name beside its target and renamed only when all of
+them are complete, so a cancelled or failed bounce never leaves a half-written file under a
+name asked for. The main file and the stems come out of one render pass: one progress, and
+the same range and length for all.
+
+"Mastered" is the song as it plays: master fader, its automation and the master chain.
+"Unmastered" leaves the master chain out and keeps the master fader and its automation (a
+fade-out drawn on the master is part of the mix), which is what a mastering engineer wants to
+receive; the stems add up to the unmastered mix.
 """
 
 from __future__ import annotations
@@ -9,32 +17,49 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
-import soxr
 
-from daw.dsp.dither import Quantizer
+from daw.dsp.dither import DITHER_SEED
+from daw.engine.analyze import analyze_file
+from daw.engine.bounce_report import write_report
+from daw.engine.bounce_writer import (
+    BIT_DEPTHS,
+    FLAC_DEPTHS,
+    FORMATS,
+    AudioWriter,
+    BounceCancelled,
+    BounceError,
+)
+from daw.engine.effect_bank import chain_latency
 from daw.engine.plan import compile_plan
 from daw.engine.renderer import Renderer
+from daw.engine.renditions import RenditionCache
+from daw.engine.stems import stem_paths
 from daw.media import MediaPool
 from daw.model.project import Project
 
-BIT_DEPTHS = {"16": "PCM_16", "24": "PCM_24", "32f": "FLOAT"}
+__all__ = [
+    "BIT_DEPTHS",
+    "FORMATS",
+    "BounceCancelled",
+    "BounceError",
+    "BounceSettings",
+    "auto_workers",
+    "bounce",
+    "check_options",
+    "file_format",
+    "loop_range",
+    "marker_range",
+]
+
 BOUNCE_BLOCK = 16384
+MIN_RATE, MAX_RATE = 8000, 384000
 
 Progress = Callable[[int, int], None]
 """Called with (frames done, frames in all) after every block."""
-
-
-class BounceError(Exception):
-    """A bounce that cannot be done, with a reason a person can act on."""
-
-
-class BounceCancelled(BounceError):
-    """The person cancelled; nothing was left behind."""
 
 
 @dataclass(frozen=True)
@@ -44,11 +69,22 @@ class BounceSettings:
     end_frame: int | None = None
     """None: the end of the last clip."""
     bit_depth: str = "24"
+    """"16", "24" or "32f" (32-bit float, WAV only)."""
     sample_rate: int | None = None
     """None: the project's rate. Otherwise the mix is resampled (soxr, very high quality)."""
     workers: int | None = None
     """Threads rendering the tracks; None: `auto_workers`. The file is the same bit for bit
     whatever the number."""
+    format: str | None = None
+    """"wav" or "flac"; None: from the file's suffix (.flac is FLAC, anything else WAV)."""
+    dither: bool = True
+    """TPDF dither when quantising to 16 or 24 bit (a float file needs none)."""
+    mastered: bool = True
+    """False leaves the master chain out (see the module's description)."""
+    stems_dir: Path | None = None
+    """A folder for one file per track and bus (made if missing); None: no stems."""
+    report: bool = True
+    """Write ``<name>.loudness.json`` and ``<name>.loudness.txt`` beside the file."""
 
 
 MAX_WORKERS = 4
@@ -83,6 +119,71 @@ def marker_range(project: Project, name: str) -> tuple[int, int]:
     raise BounceError(f"no marker called {name!r} (markers: {names})")
 
 
+def loop_range(region: tuple[int, int] | None) -> tuple[int, int]:
+    """The loop region set on the ruler (it lives in the window's view, not in the song), as
+    a range to bounce."""
+    if region is None:
+        raise BounceError("no loop region is set: drag one on the ruler first")
+    start, end = int(region[0]), int(region[1])
+    if start < 0 or end <= start:
+        raise BounceError(f"the loop region {start}–{end} is empty")
+    return start, end
+
+
+def file_format(settings: BounceSettings) -> str:
+    """The format the settings ask for, checked against the file's suffix."""
+    suffix = Path(settings.path).suffix.lower()
+    named = {".flac": "flac", ".wav": "wav", ".wave": "wav"}.get(suffix)
+    chosen = settings.format or named or "wav"
+    if chosen not in FORMATS:
+        raise BounceError(f"format {chosen!r}: choose wav or flac")
+    if named is not None and named != chosen:
+        raise BounceError(f"{settings.path}: a {chosen.upper()} file should not end in {suffix}")
+    return chosen
+
+
+def check_options(settings: BounceSettings) -> str:
+    """Check what the settings ask for by themselves (format, bit depth, rate, range order)
+    and return the file format; `bounce` checks the rest against the song and the disk."""
+    if settings.bit_depth not in BIT_DEPTHS:
+        raise BounceError(f"bit depth {settings.bit_depth!r}: choose 16, 24 or 32f")
+    kind = file_format(settings)
+    if kind == "flac" and settings.bit_depth not in FLAC_DEPTHS:
+        raise BounceError("FLAC holds 16 or 24 bit: choose one of those, or WAV for 32-bit "
+                          "float")
+    if settings.sample_rate is not None and not MIN_RATE <= settings.sample_rate <= MAX_RATE:
+        raise BounceError(f"sample rate {settings.sample_rate} Hz is not supported "
+                          f"({MIN_RATE}–{MAX_RATE} Hz)")
+    if settings.start_frame < 0:
+        raise BounceError(f"the range starts before the song (frame {settings.start_frame})")
+    if settings.end_frame is not None and settings.end_frame <= settings.start_frame:
+        raise BounceError("nothing to render: the range ends where it starts or before")
+    return kind
+
+
+def _check(project: Project, settings: BounceSettings) -> tuple[str, int, int, int]:
+    """(format, start, end, output rate) once every setting is known to be usable."""
+    kind = check_options(settings)
+    start = settings.start_frame
+    end = project.end_frame if settings.end_frame is None else settings.end_frame
+    if end <= start:
+        raise BounceError("nothing to render: the range is empty (the project may have no clips)")
+    out_rate = settings.sample_rate or project.sample_rate
+    if not MIN_RATE <= out_rate <= MAX_RATE:
+        raise BounceError(f"sample rate {out_rate} Hz is not supported "
+                          f"({MIN_RATE}–{MAX_RATE} Hz)")
+    target = Path(settings.path)
+    if not target.parent.is_dir():
+        raise BounceError(f"{target.parent}: no such folder")
+    stems = settings.stems_dir
+    if stems is not None and not Path(stems).is_dir():
+        if Path(stems).exists():
+            raise BounceError(f"{stems}: not a folder (stems go into a folder)")
+        if not Path(stems).parent.is_dir():
+            raise BounceError(f"{Path(stems).parent}: no such folder (for the stems)")
+    return kind, start, end, out_rate
+
+
 def bounce(
     project: Project,
     project_dir: Path,
@@ -90,77 +191,117 @@ def bounce(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> Path:
-    """Render the range to `settings.path` and return it."""
-    if settings.bit_depth not in BIT_DEPTHS:
-        raise BounceError(f"bit depth {settings.bit_depth!r}: choose 16, 24 or 32f")
-    start = settings.start_frame
-    end = project.end_frame if settings.end_frame is None else settings.end_frame
-    if end <= start:
-        raise BounceError("nothing to render: the range is empty (the project may have no clips)")
-    out_rate = settings.sample_rate or project.sample_rate
-    if not 8000 <= out_rate <= 384000:
-        raise BounceError(f"sample rate {out_rate} Hz is not supported")
+    """Render the range to `settings.path` (and the stems and report asked for); return the
+    path. Raises BounceError (BounceCancelled when `cancel` was set) with nothing left
+    behind."""
+    kind, start, end, out_rate = _check(project, settings)
     target = Path(settings.path)
-    if not target.parent.is_dir():
-        raise BounceError(f"{target.parent}: no such folder")
-    partial = target.with_name(f".{target.name}.partial")
-    with MediaPool(project_dir, project.media, sample_rate=project.sample_rate) as pool:
-        pool.check()
-        workers = auto_workers(project) if settings.workers is None else settings.workers
-        renderer = Renderer(compile_plan(project), pool, max_block=BOUNCE_BLOCK,
-                            workers=workers)
-        try:
-            _write(renderer, partial, start, end, settings.bit_depth, project.sample_rate,
-                   out_rate, progress, cancel)
-            os.replace(partial, target)
-        except (OSError, sf.LibsndfileError) as error:
-            partial.unlink(missing_ok=True)
-            reason = getattr(error, "strerror", None) or str(error)
-            raise BounceError(f"{target}: could not write the file ({reason})") from error
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
-        finally:
-            renderer.close()
+    if not settings.mastered:
+        project = replace(project, master=replace(project.master, effects=()))
+    stems_dir = None if settings.stems_dir is None else Path(settings.stems_dir)
+    made_dir = False
+    writers: list[AudioWriter] = []
+    try:
+        with RenditionCache(project_dir) as renditions:  # pitch and stretch, made first
+            project = renditions.playable(project, wait=True)
+        with MediaPool(project_dir, project.media, sample_rate=project.sample_rate) as pool:
+            pool.check()
+
+            def writer(path: Path, seed: int) -> AudioWriter:
+                made = AudioWriter(path, kind, settings.bit_depth, project.sample_rate,
+                                   out_rate, end - start, settings.dither, seed)
+                writers.append(made)
+                return made
+
+            main = writer(target, DITHER_SEED)
+            stems: dict[str, AudioWriter] = {}
+            if stems_dir is not None:
+                if not stems_dir.is_dir():
+                    try:
+                        stems_dir.mkdir()
+                    except OSError as error:
+                        raise BounceError(f"{stems_dir}: could not make the stems folder "
+                                          f"({error.strerror or error})") from error
+                    made_dir = True
+                paths = stem_paths(project, stems_dir, kind)
+                if target.resolve() in {path.resolve() for path in paths.values()}:
+                    raise BounceError(f"{target}: a stem would have this name too; choose "
+                                      "another name or stems folder")
+                stems = {strip: writer(path, DITHER_SEED + 1 + index)
+                         for index, (strip, path) in enumerate(paths.items())}
+            workers = auto_workers(project) if settings.workers is None else settings.workers
+            delay = (chain_latency(project.master.effects, project.sample_rate)
+                     if settings.mastered else 0)
+            with Renderer(compile_plan(project), pool, max_block=BOUNCE_BLOCK,
+                          workers=workers) as renderer:
+                _render(renderer, main, stems, start, end, progress, cancel, delay)
+        for each in writers:
+            each.close()
+        for each in (*stems.values(), main):
+            each.commit()
+    except BaseException as error:
+        for each in writers:
+            each.discard()
+        if made_dir and stems_dir is not None and not any(stems_dir.iterdir()):
+            stems_dir.rmdir()
+        if isinstance(error, OSError):
+            raise BounceError(f"{error.filename or target}: could not bounce "
+                              f"({error.strerror or error})") from error
+        raise
+    if settings.report:
+        info = _describe(settings, kind, start, end, project.sample_rate, out_rate,
+                         [w.target.name for w in stems.values()])
+        write_report(target, analyze_file(target), info)
     return target
 
 
-def _write(
-    renderer: Renderer,
-    partial: Path,
-    start: int,
-    end: int,
-    bit_depth: str,
-    rate: int,
-    out_rate: int,
-    progress: Progress | None,
-    cancel: threading.Event | None,
-) -> None:
-    quantizer = None if bit_depth == "32f" else Quantizer(int(bit_depth), 2, bit_depth == "16")
-    resampler = (
-        soxr.ResampleStream(rate, out_rate, 2, dtype="float32", quality="VHQ")
-        if out_rate != rate
-        else None
-    )
+def _render(renderer: Renderer, main: AudioWriter, stems: dict[str, AudioWriter], start: int,
+            end: int, progress: Progress | None, cancel: threading.Event | None,
+            delay: int = 0) -> None:
+    """One pass over the range, feeding the main file and every stem block by block.
+
+    A master chain that looks ahead (a limiter) delays the mix by `delay` frames: the pass
+    renders that much further and the main file drops its first `delay` frames, so a mastered
+    file lines up with the song (and its stems) to the sample and keeps its last frames."""
     block = np.zeros((BOUNCE_BLOCK, 2), dtype=np.float32)
-    total = end - start
-    with sf.SoundFile(partial, "w", samplerate=out_rate, channels=2,
-                      subtype=BIT_DEPTHS[bit_depth], format="WAV") as out:
+    stem_blocks = {strip: np.zeros((BOUNCE_BLOCK, 2), dtype=np.float32) for strip in stems}
+    position = start
+    skip = delay
+    main_left = stems_left = end - start
+    while main_left > 0 or stems_left > 0:
+        if cancel is not None and cancel.is_set():
+            raise BounceCancelled("bounce cancelled")
+        n = min(BOUNCE_BLOCK, max(main_left + skip, stems_left))
+        renderer.render(position, block[:n],
+                        {k: v[:n] for k, v in stem_blocks.items()} if stems else None)
+        position += n
+        dropped = min(skip, n)
+        skip -= dropped
+        take = min(n - dropped, main_left)
+        if take > 0:
+            main_left -= take
+            main.write(block[dropped:dropped + take], main_left == 0)
+        take = min(n, stems_left)
+        if take > 0 and stems:
+            stems_left -= take
+            for strip, stem in stems.items():
+                stem.write(stem_blocks[strip][:take], stems_left == 0)
+        elif not stems:
+            stems_left = 0
+        if progress is not None:
+            progress(min(position - start, end - start), end - start)
 
-        def emit(samples: np.ndarray) -> None:
-            out.write(samples if quantizer is None else quantizer.quantize(samples))
 
-        position = start
-        while position < end:
-            if cancel is not None and cancel.is_set():
-                raise BounceCancelled("bounce cancelled")
-            n = min(BOUNCE_BLOCK, end - position)
-            renderer.render(position, block[:n])
-            position += n
-            last = position >= end
-            if resampler is not None:
-                emit(resampler.resample_chunk(block[:n], last=last))
-            else:
-                emit(block[:n])
-            if progress is not None:
-                progress(position - start, total)
+def _describe(settings: BounceSettings, kind: str, start: int, end: int, rate: int,
+              out_rate: int, stems: list[str]) -> dict[str, object]:
+    """The bounce's settings and range, for the report."""
+    return {
+        "format": kind,
+        "bit_depth": settings.bit_depth,
+        "sample_rate": out_rate,
+        "dither": settings.dither and settings.bit_depth != "32f",
+        "mastered": settings.mastered,
+        "range": {"start_frame": start, "end_frame": end, "project_sample_rate": rate,
+                  "start_seconds": start / rate, "end_seconds": end / rate},
+        "stems": stems,
+    }

@@ -10,7 +10,7 @@ processors).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -141,3 +141,9 @@ def _note_reduction(reductions: dict[str, float], effect_id: str, processor: Pro
     value = getattr(processor, "gain_reduction_db", None)
     if value is not None:
         reductions[effect_id] = max(reductions.get(effect_id, 0.0), float(value))
+
+
+def chain_latency(chain: Sequence[EffectSettings], rate: int) -> int:
+    """Frames the chain delays the signal by (its processors' latencies added)."""
+    return sum(create_processor(e.kind, dict(e.params), 2, rate).latency_frames
+               for e in chain if not e.bypassed)

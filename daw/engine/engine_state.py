@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from daw.engine.audio_io import StreamInfo
 from daw.engine.live_peaks import TakePreview
+from daw.engine.master_meter import MasterMeterReading
 
 INEXACT_RESTORE_GUESS = 0.030
 """Seconds to allow for replaying effects' input, before the first rewrite has measured it."""
@@ -26,6 +27,8 @@ class EngineConfig:
     click_during_playback: bool = False
     latency_offset_frames: int = 0
     """The measured round trip minus the one the device reports (from calibration)."""
+    preroll_seconds: float = 2.0
+    """How long the backing plays before a punch-in, so the person can find the groove."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,9 @@ class EngineState:
     """Peak level of each device input over the last moments, full scale 1.0."""
     takes: tuple[TakePreview, ...] = ()
     """While recording: each take's place and its waveform so far, for the timeline."""
+    master_meter: MasterMeterReading | None = None
+    """The master's loudness, true and sample peak, correlation and spectrum, as heard,
+    since play started or the last locate; kept after stop. None before the first play."""
     dsp_load: float = 0.0
     """Render time over audio time for the latest chunks (1.0 means no time to spare)."""
     error: str | None = None

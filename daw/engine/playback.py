@@ -26,6 +26,7 @@ import numpy as np
 import soxr
 
 from daw.dsp.click import Metronome
+from daw.engine.master_meter import MasterMeter, MasterMeterReading
 from daw.engine.renderer import Renderer
 
 
@@ -46,6 +47,9 @@ class _Segment:
     """The chunk's first frames as written, to crossfade from if it is rendered again."""
     gain_reduction: dict[str, float] = field(default_factory=dict)
     """The deepest gain reduction of each dynamics effect in this chunk, by effect id."""
+    master: np.ndarray | None = None
+    """The chunk's master output (project rate, without the click), for the master meter
+    once the chunk has been heard."""
 
 
 REWRITE_CROSSFADE_FRAMES = 96
@@ -80,6 +84,9 @@ class PlaybackFeeder:
         self.restore_seconds: float | None = None
         """How long the last return to a saved state took (replaying effects takes longest)."""
         self._fade_from: np.ndarray | None = None
+        self.master_meter: MasterMeter | None = None
+        """Set for live playback: measures each chunk's master output once it is heard, so
+        a chunk rendered again after an edit counts once, as it sounded."""
 
     def start(self, timeline_frame: int) -> None:
         """Begin again at `timeline_frame` with an empty ring (after a locate or stop)."""
@@ -88,6 +95,8 @@ class PlaybackFeeder:
         self._segments.clear()
         self._fade_from = None
         self.renderer.reset()
+        if self.master_meter is not None:
+            self.master_meter.reset()
         self._resampler = (
             soxr.ResampleStream(self.project_rate, self.device_rate, 2, dtype="float32",
                                 quality="HQ")
@@ -115,6 +124,7 @@ class PlaybackFeeder:
         block = self._chunk[:n]
         state = self.renderer.snapshot() if self._resampler is None else None
         self.renderer.render(start, block)
+        master = block.copy() if self.master_meter is not None else None
         if self.metronome is not None:
             self.metronome.add_to(start, block)
         if self._fade_from is not None:
@@ -128,7 +138,7 @@ class PlaybackFeeder:
         reductions = meter.take_gain_reduction() if meter is not None else {}
         head = out[:REWRITE_CROSSFADE_FRAMES].copy() if state is not None else None
         self._segments.append(_Segment(self.written, written, start, n, levels, state, head,
-                                       reductions))
+                                       reductions, master))
         self.written += written
         self.next_frame = start + n
         if self.loop is not None and self.next_frame >= self.loop[1]:
@@ -190,12 +200,19 @@ class PlaybackFeeder:
         after `timeline_frame_at` for the same frame)."""
         return self._segments[0].gain_reduction if self._segments else {}
 
+    def master_reading(self) -> MasterMeterReading | None:
+        """The master meter's figures for the chunks heard so far (call after
+        `timeline_frame_at`, which hands them to the meter)."""
+        return None if self.master_meter is None else self.master_meter.reading()
+
     def timeline_frame_at(self, ring_frame: int) -> int:
         """The timeline frame that ring frame number `ring_frame` (since start) plays."""
         while len(self._segments) > 1 and (
             self._segments[0].ring_start + self._segments[0].ring_frames <= ring_frame
         ):
-            self._segments.popleft()
+            heard = self._segments.popleft()
+            if self.master_meter is not None and heard.master is not None:
+                self.master_meter.process(heard.master)
         if not self._segments:
             return self.next_frame
         seg = self._segments[0]

@@ -5,7 +5,9 @@ applied, and summed; the track's chain runs; pre-fader sends tap the result; the
 scale it onto the stereo master, and post-fader sends take their copies from there (see
 `mixing` for the signal flow and its gains). Then each bus, in the plan's bus order (every bus
 after those that send to it): the sum of its sends, its chain, its fader, pan and sends. Then
-the master fader and the master chain.
+the master fader and the master chain. For a bounce with stems, each strip's main output is
+copied out as it enters the master sum (and scaled by the master fader), so the stems add up
+to the mix before the master chain.
 
 The output is bit-identical whatever the block size: every sample goes through the same
 operations in the same order (fade curves are precomputed tables; gains are float32, either
@@ -22,6 +24,7 @@ gains when something moves).
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
@@ -177,13 +180,20 @@ class Renderer:
 
     # --- rendering ------------------------------------------------------------------------
 
-    def render(self, start_frame: int, out: np.ndarray) -> None:
-        """Fill `out` (frames, 2), float32, with the mix from `start_frame` on."""
+    def render(self, start_frame: int, out: np.ndarray,
+               stems: Mapping[str, np.ndarray] | None = None) -> None:
+        """Fill `out` (frames, 2), float32, with the mix from `start_frame` on.
+
+        With `stems` ({strip id: a (frames, 2) float32 array as long as `out`}), each of
+        those strips' main output is written to its array as well, as it enters the master
+        sum, times the master fader: the mix before the master chain, split by strip, so the
+        stems of all strips add up to it. A strip that plays nothing gets zeros."""
         done = 0
         total = out.shape[0]
         while done < total:
             n = min(self.max_block, total - done)
-            self._render_block(start_frame + done, out[done:done + n])
+            parts = None if stems is None else {k: v[done:done + n] for k, v in stems.items()}
+            self._render_block(start_frame + done, out[done:done + n], parts)
             done += n
 
     def _settle(self, strip: TrackPlan, previous: Source | None) -> Source:
@@ -192,9 +202,12 @@ class Renderer:
             self._effects.reset(strip.effects)  # back from silence: no stale tails
         return source
 
-    def _render_block(self, start: int, out: np.ndarray) -> None:
+    def _render_block(self, start: int, out: np.ndarray,
+                      stems: dict[str, np.ndarray] | None = None) -> None:
         plan = self.plan
         n = out.shape[0]
+        for stem in (stems or {}).values():
+            stem.fill(0.0)
         previous = self._sources
         sources: dict[str, Source] = {}
         ramping = False
@@ -215,29 +228,31 @@ class Renderer:
                 lambda t, b: self._pass(t, sources[t.track_id], start, n, b, live_buses),
                 tracks, own))
             for track, buffers, result in zip(tracks, own, results, strict=True):
-                self._sum(track, result, buffers, out, written)
+                self._sum(track, result, buffers, out, written, stems)
         else:
             for track in tracks:
                 result = self._pass(track, sources[track.track_id], start, n, self._shared,
                                     live_buses)
-                self._sum(track, result, self._shared, out, written)
+                self._sum(track, result, self._shared, out, written, stems)
         for bus in plan.buses:
             if bus.track_id in live_buses:
                 result = self._pass(bus, sources[bus.track_id], start, n, self._shared,
                                     live_buses, written)
-                self._sum(bus, result, self._shared, out, written)
+                self._sum(bus, result, self._shared, out, written, stems)
         if MASTER not in written:
             out.fill(0.0)
         self._master = settle(self._master, plan.master, self._started)
         gain = master_gain(self._master, start, n)
-        if isinstance(gain, np.ndarray):
-            out[:, 0] *= gain
-            out[:, 1] *= gain
-        elif gain != 1.0:
-            out *= gain
+        for signal in (out, *(stems or {}).values()):
+            if isinstance(gain, np.ndarray):
+                signal[:, 0] *= gain
+                signal[:, 1] *= gain
+            elif gain != 1.0:
+                signal *= gain
         reductions = self._shared.reductions if self.meter is not None else None
         self._effects.run(plan.master_effects, plan.master_automation, out, start, reductions)
-        out += np.float32(0.0)
+        for signal in (out, *(stems or {}).values()):
+            signal += np.float32(0.0)
         if self.meter is not None:
             self._note_reductions(self._shared)
             self.meter.measure(MASTER, out)
@@ -285,9 +300,11 @@ class Renderer:
         return buf[:n]
 
     def _sum(self, strip: TrackPlan, result: _Result | None, buffers: _Buffers,
-             out: np.ndarray, written: set[str]) -> None:
+             out: np.ndarray, written: set[str],
+             stems: dict[str, np.ndarray] | None = None) -> None:
         """Add a strip's outputs to the master and its buses, in plan order (the thread that
-        called `render` does all the summing, so the order never varies)."""
+        called `render` does all the summing, so the order never varies); copy its main
+        output to its stem when one is asked for."""
         if self.meter is not None:
             self._note_reductions(buffers)
         if result is None:
@@ -301,6 +318,8 @@ class Renderer:
             else:
                 out[:] = main
                 written.add(MASTER)
+            if stems is not None and strip.track_id in stems:
+                stems[strip.track_id][:] = main
         if not taps:
             return
         n = out.shape[0]

@@ -272,6 +272,8 @@ class MasterSettings:
     gain_db: float = 0.0
     effects: tuple[EffectSettings, ...] = ()
     automation: tuple[Envelope, ...] = ()
+    target: str = ""
+    """The name of the mastering target chosen for this song (empty: none chosen yet)."""
 
     def envelope(self, target: str) -> Envelope | None:
         for envelope in self.automation:

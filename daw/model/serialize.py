@@ -139,6 +139,7 @@ def project_to_dict(project: Project) -> dict[str, Any]:
             "gain_db": _gain_out(project.master.gain_db),
             "effects": [_effect_to_dict(e) for e in project.master.effects],
             "automation": [_envelope_to_dict(e) for e in project.master.automation],
+            **({"target": project.master.target} if project.master.target else {}),
         },
         "media": [
             {
@@ -372,7 +373,8 @@ def project_from_dict(data: object) -> Project:
         time_signature=(signature[0], signature[1]),
         notes=r.str("notes", ""),
         master=MasterSettings(master.gain("gain_db"), master.list("effects", _read_effect),
-                              master.list("automation", _read_envelope)),
+                              master.list("automation", _read_envelope),
+                              master.str("target", "")),
         media=r.list("media", _read_media),
         markers=tuple(sorted(r.list("markers", _read_marker), key=lambda m: (m.frame, m.id))),
         tracks=r.list("tracks", _read_track),

@@ -34,6 +34,9 @@ AUDIBLE: dict[str, dict[str, float]] = {
     "chorus": {"rate_hz": 3.0, "depth_percent": 60.0, "feedback_percent": 40.0},
     "phaser": {"rate_hz": 2.0, "feedback_percent": 50.0, "mix_percent": 70.0},
     "saturation": {"drive_db": 18.0, "mix_percent": 70.0},
+    "truepeak_limiter": {"input_gain_db": 3.0, "ceiling_dbtp": -2.0, "release_ms": 20.0,
+                         "lookahead_ms": 1.0},
+    "width": {"width_percent": 160.0, "bass_mono_on": 1.0, "bass_mono_hz": 200.0},
 }  # fmt: skip
 
 EXACT_BLOCKS = frozenset({"gain", "delay", "saturation", "reverb", "chorus", "phaser"})

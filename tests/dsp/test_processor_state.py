@@ -30,6 +30,9 @@ TURNED: dict[str, dict[str, float]] = {
     "chorus": {**AUDIBLE["chorus"], "rate_hz": 1.5},
     "phaser": {**AUDIBLE["phaser"], "rate_hz": 0.8},
     "saturation": {**AUDIBLE["saturation"], "drive_db": 9.0},
+    "truepeak_limiter": {**AUDIBLE["truepeak_limiter"], "ceiling_dbtp": -4.0,
+                         "input_gain_db": 6.0},
+    "width": {**AUDIBLE["width"], "width_percent": 60.0, "bass_mono_hz": 90.0},
 }
 
 

@@ -111,8 +111,9 @@ def test_every_strip_shows_its_chain(mixer: MixerPanel, vox: ChainWidget) -> Non
 
 def test_the_add_menu_offers_every_kind_by_its_name(vox: ChainWidget) -> None:
     names = [action.text() for action in vox.add_menu.actions()]
-    assert names == ["EQ", "Compressor", "Noise gate", "De-esser", "Limiter", "Reverb", "Delay",
-                     "Chorus", "Phaser", "Saturation", "Gain"]
+    assert names == ["EQ", "Compressor", "Noise gate", "De-esser", "Limiter",
+                     "True-peak limiter", "Reverb", "Delay", "Chorus", "Phaser", "Saturation",
+                     "Stereo width", "Gain"]
 
 
 def test_adding_puts_a_default_effect_at_the_end_as_one_undo_step(

@@ -20,19 +20,22 @@ FRIENDLY_NAMES = {
     "gate": "Noise gate",
     "deesser": "De-esser",
     "limiter": "Limiter",
+    "truepeak_limiter": "True-peak limiter",
     "reverb": "Reverb",
     "delay": "Delay",
     "chorus": "Chorus",
     "phaser": "Phaser",
     "saturation": "Saturation",
+    "width": "Stereo width",
     "gain": "Gain",
 }
 """In the order the "+" menu offers them: tone and dynamics first, then time and colour."""
 
-SHORT_NAMES = {"compressor": "Comp", "gate": "Gate", "deesser": "De-ess", "saturation": "Sat"}
+SHORT_NAMES = {"compressor": "Comp", "gate": "Gate", "deesser": "De-ess", "saturation": "Sat",
+               "truepeak_limiter": "TP limit", "width": "Width"}
 """Where a name must fit a mixer strip's row; the others are short already."""
 
-DYNAMICS = frozenset({"compressor", "limiter", "gate", "deesser"})
+DYNAMICS = frozenset({"compressor", "limiter", "gate", "deesser", "truepeak_limiter"})
 """The kinds that reduce gain, and so show a gain-reduction readout."""
 
 _LOG_UNITS = ("Hz", "ms", ":1", "beats")

@@ -1,0 +1,123 @@
+"""One output file of a bounce: written under a hidden partial name and renamed when complete.
+
+The writer resamples (soxr, very high quality) and quantises (with TPDF dither when asked) on
+the way, and makes the file exactly round(frames × out_rate / rate) frames long, so the main
+file and its stems line up sample for sample whatever the rate. Every failure becomes a
+`BounceError` that names the file it was for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+import soxr
+
+from daw.dsp.dither import DITHER_SEED, Quantizer
+
+BIT_DEPTHS = {"16": "PCM_16", "24": "PCM_24", "32f": "FLOAT"}
+FORMATS = {"wav": "WAV", "flac": "FLAC"}
+FLAC_DEPTHS = ("16", "24")
+"""FLAC stores integers only."""
+
+
+class BounceError(Exception):
+    """A bounce that cannot be done, with a reason a person can act on."""
+
+
+class BounceCancelled(BounceError):
+    """The person cancelled; nothing was left behind."""
+
+
+def output_frames(frames: int, rate: int, out_rate: int) -> int:
+    """How long `frames` at `rate` is at `out_rate`: round(frames × out_rate / rate), exactly."""
+    return round(Fraction(frames * out_rate, rate))
+
+
+def partial_path(target: Path) -> Path:
+    """The hidden name a file is written under until it is complete."""
+    return target.with_name(f".{target.name}.partial")
+
+
+def file_error(target: Path, error: BaseException) -> BounceError:
+    """A one-line error naming the file and the system's reason (disk full, no permission)."""
+    reason = (getattr(error, "strerror", None) or getattr(error, "error_string", None)
+              or str(error).strip().splitlines()[-1])
+    return BounceError(f"{target}: could not write the file ({reason})")
+
+
+class AudioWriter:
+    """Writes one stereo file of the bounce, block by block; `commit` puts it under its name,
+    `discard` removes every trace of it."""
+
+    def __init__(self, target: Path, file_format: str, bit_depth: str, rate: int,
+                 out_rate: int, frames: int, dither: bool, seed: int = DITHER_SEED) -> None:
+        self.target = target
+        self.partial = partial_path(target)
+        self.expected = output_frames(frames, rate, out_rate)
+        self.written = 0
+        self._quantizer = (None if bit_depth == "32f"
+                           else Quantizer(int(bit_depth), 2, dither, seed=seed))
+        self._resampler = (
+            soxr.ResampleStream(rate, out_rate, 2, dtype="float32", quality="VHQ")
+            if out_rate != rate else None)
+        self._file: sf.SoundFile | None = None
+        try:
+            self.partial.open("wb").close()  # an OSError here says why (libsndfile would not)
+            self._file = sf.SoundFile(self.partial, "w", samplerate=out_rate, channels=2,
+                                      subtype=BIT_DEPTHS[bit_depth],
+                                      format=FORMATS[file_format])
+        except (OSError, sf.LibsndfileError) as error:
+            self.partial.unlink(missing_ok=True)
+            raise file_error(target, error) from error
+
+    def write(self, block: np.ndarray, last: bool) -> None:
+        """Add the next rendered block (float32, at the project rate); `last` flushes the
+        resampler and pads or trims the end so the file has its exact length."""
+        samples = block
+        if self._resampler is not None:
+            samples = self._resampler.resample_chunk(np.ascontiguousarray(block), last=last)
+        room = self.expected - self.written
+        if len(samples) > room:
+            samples = samples[:room]
+        if last and len(samples) < room:
+            tail = np.zeros((room - len(samples), 2), dtype=np.float32)
+            samples = np.concatenate([samples, tail]) if len(samples) else tail
+        if not len(samples):
+            return
+        if self._quantizer is not None:
+            samples = self._quantizer.quantize(samples)
+        try:
+            self._file.write(samples)
+        except (OSError, sf.LibsndfileError) as error:
+            raise file_error(self.target, error) from error
+        self.written += len(samples)
+
+    def close(self) -> None:
+        """Finish the partial file (its header is written on close, which can fail too)."""
+        if self._file is None:
+            return
+        file, self._file = self._file, None
+        try:
+            file.close()
+        except (OSError, sf.LibsndfileError) as error:
+            raise file_error(self.target, error) from error
+
+    def commit(self) -> None:
+        """Put the complete file under its name."""
+        self.close()
+        try:
+            os.replace(self.partial, self.target)
+        except OSError as error:
+            raise file_error(self.target, error) from error
+
+    def discard(self) -> None:
+        """Close and remove the partial file, quietly: this runs while another error is on
+        its way to the person."""
+        with contextlib.suppress(BounceError):
+            self.close()
+        self.partial.unlink(missing_ok=True)
