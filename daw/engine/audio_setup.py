@@ -24,6 +24,7 @@ def config_for(settings: AudioSettings, info: StreamInfo | None = None) -> Engin
         count_in_bars=settings.count_in_bars,
         click_during_playback=settings.click_during_playback,
         latency_offset_frames=offset,
+        preroll_seconds=settings.preroll_seconds,
     )
 
 

@@ -1,8 +1,12 @@
 """Recording takes: a disk thread writes every armed input to its own file while it records.
 
 Each take has a small journal beside it (``audio/<take>.take.json``) saying which track it is
-for and where on the timeline its first frame belongs, written before the first frame is. If
-MiniDAW dies, `daw.engine.recovery` finds the take through its journal and offers it back.
+for, where on the timeline its first frame belongs and, for a loop or punch recording, the loop
+or punch range, written before the first frame is. If MiniDAW dies, `daw.engine.recovery` finds
+the take through its journal and offers it back, split into passes as it would have been.
+
+A loop recording writes one file a track for all its passes: the passes are cut from it when
+recording stops (`daw.engine.record_plan`), so the input never pauses at a loop's end.
 
 Threads: the engine thread calls `push`; the disk thread writes and syncs; the thread that
 started the take calls `finish`.
@@ -42,14 +46,22 @@ class TakeSpec:
 
 @dataclass(frozen=True)
 class Take:
-    """A finished take, ready to become a clip: `media` plays from `source_offset_frames` at
-    `start_frame` for `length_frames`."""
+    """A finished take, ready to be kept on its track: `media` plays from
+    `source_offset_frames` at `start_frame` for `length_frames`. Several takes may share one
+    media (the passes of a loop recording)."""
 
     track_id: str
     media: MediaRef
     start_frame: int
     source_offset_frames: int
     length_frames: int
+    comp: tuple[int, int] | None = None
+    """The timeline range [start, end) of the take to hear (comped in); None keeps the take
+    to choose from later without hearing it (an earlier pass of a loop)."""
+
+    @property
+    def end_frame(self) -> int:
+        return self.start_frame + self.length_frames
 
 
 def _safe_name(text: str) -> str:
@@ -71,11 +83,17 @@ class TakeRecorder:
     """Writes the armed inputs of one recording pass to take files."""
 
     def __init__(self, project_dir: Path, specs: list[TakeSpec], device_rate: int,
-                 project_rate: int, record_from_frame: int) -> None:
+                 project_rate: int, record_from_frame: int, *,
+                 loop: tuple[int, int] | None = None,
+                 punch: tuple[int, int] | None = None) -> None:
         self.project_dir = Path(project_dir)
         self.device_rate = device_rate
         self.project_rate = project_rate
         self.record_from_frame = record_from_frame
+        self.loop = loop
+        """The loop region of a loop recording (its passes are cut from one file)."""
+        self.punch = punch
+        """The punch range of a punch recording (only it is comped in)."""
         self.error: str | None = None
         self.origin_frame: int | None = None
         audio = self.project_dir / "audio"
@@ -118,6 +136,8 @@ class TakeRecorder:
             "project_rate": self.project_rate,
             "record_from_frame": self.record_from_frame,
             "origin_frame": self.origin_frame,
+            "loop": None if self.loop is None else list(self.loop),
+            "punch": None if self.punch is None else list(self.punch),
         }
 
     def set_origin(self, origin_frame: int) -> None:
@@ -165,7 +185,8 @@ class TakeRecorder:
     # --- finishing ------------------------------------------------------------------------
 
     def finish(self) -> list[Take]:
-        """Stop the disk thread, close the files and describe each take as a clip to be."""
+        """Stop the disk thread, close the files and describe each file as one take from the
+        record point on, heard whole (`daw.engine.record_plan` cuts loop passes and punches)."""
         self._queue.put(None)
         self._thread.join()
         origin = self.record_from_frame if self.origin_frame is None else self.origin_frame
@@ -180,7 +201,8 @@ class TakeRecorder:
             length = ref.length_frames - offset
             if length <= 0:
                 continue
-            takes.append(Take(spec.track_id, ref, origin + offset, offset, length))
+            start = origin + offset
+            takes.append(Take(spec.track_id, ref, start, offset, length, (start, start + length)))
         return takes
 
     def _media_for(self, spec: TakeSpec, writer: TakeWriter, journal: Path) -> MediaRef:

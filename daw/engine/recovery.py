@@ -4,7 +4,9 @@ them back as clips.
 Every take has a journal beside it in ``audio/`` (see `daw.engine.recorder`). A take whose file
 the project does not use is an orphan: its header is repaired (after a crash it is up to a
 quarter of a second behind the audio in the file) and it goes back on its track, where it was
-recorded. Journals of takes the project already uses are cleaned up.
+recorded, as the takes it would have made (a loop recording's passes, a punch heard over its
+range only) and comped in the same way. Journals of takes the project already uses are cleaned
+up.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from daw.engine.recorder import JOURNAL_SUFFIX
+from daw.engine.comping import add_recorded_takes
+from daw.engine.record_plan import shape_takes
+from daw.engine.recorder import JOURNAL_SUFFIX, Take
 from daw.media import import_audio, probe
 from daw.media.takefile import repair_take
 from daw.model import ops
@@ -32,6 +36,19 @@ class OrphanTake:
     """Where the take's first frame belongs on the timeline (project frames)."""
     record_from_frame: int
     device_rate: int
+    loop: tuple[int, int] | None = None
+    """The loop region of a loop recording: its passes become takes."""
+    punch: tuple[int, int] | None = None
+    """The punch range of a punch recording: only it is heard."""
+
+
+def _range(value: object) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    start, end = value  # type: ignore[misc]
+    if int(end) <= int(start):
+        raise ValueError(f"an empty range {value!r}")
+    return int(start), int(end)
 
 
 def _read_journal(journal: Path) -> OrphanTake | None:
@@ -47,6 +64,8 @@ def _read_journal(journal: Path) -> OrphanTake | None:
             start_frame=record_from if origin is None else int(origin),
             record_from_frame=record_from,
             device_rate=int(data["device_rate"]),
+            loop=_range(data.get("loop")),
+            punch=_range(data.get("punch")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -75,7 +94,8 @@ def forget_used_journals(project_dir: Path, project: Project) -> None:
 
 
 def recover_takes(project_dir: Path, project: Project, takes: list[OrphanTake]) -> Project:
-    """Repair each take and put it back on its track (a new track if that one is gone).
+    """Repair each take and put it back on its track (a new track if that one is gone), kept
+    as takes and comped in as when recording stops.
 
     Returns the new project; nothing is saved here, so the person can still say no (undo)."""
     for take in takes:
@@ -95,8 +115,10 @@ def recover_takes(project_dir: Path, project: Project, takes: list[OrphanTake]) 
         length = ref.length_frames - offset
         if length <= 0:
             continue
-        project = ops.add_recorded_clip(project, track_id, ref, take.start_frame + offset,
-                                        offset, length)
+        start = take.start_frame + offset
+        whole = Take(track_id, ref, start, offset, length, (start, start + length))
+        shaped = shape_takes([whole], project.sample_rate, loop=take.loop, punch=take.punch)
+        project = add_recorded_takes(project, shaped)
     return project
 
 

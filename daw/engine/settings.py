@@ -80,6 +80,10 @@ _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
     ),
     "count_in_bars": (lambda v: _is_int(v) and 0 <= v <= 16, "a whole number from 0 to 16"),
     "click_during_playback": (lambda v: isinstance(v, bool), "true or false"),
+    "preroll_seconds": (
+        lambda v: _is_number(v) and 0.0 <= v <= 60.0,
+        "a number of seconds from 0 to 60",
+    ),
 }
 
 
@@ -97,6 +101,8 @@ class AudioSettings:
     click_level_db: float = -6.0
     count_in_bars: int = 1
     click_during_playback: bool = False
+    preroll_seconds: float = 2.0
+    """How long the backing plays before a punch-in."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "latency_offsets", _normalize_offsets(self.latency_offsets))
@@ -142,7 +148,7 @@ def _from_json(data: dict[str, Any]) -> tuple[AudioSettings, list[str]]:
             if len(good) != len(value):
                 rejected.append(field.name)
             value = tuple(sorted(good.items()))
-        elif field.name == "click_level_db" and _is_int(value):
+        elif field.name in ("click_level_db", "preroll_seconds") and _is_int(value):
             value = float(value)
         if _CHECKS[field.name][0](value):
             values[field.name] = value

@@ -69,6 +69,15 @@ def _with_clip(project: Project, track: Track, old: Clip | None, new: list[Clip]
     return _replace_track(project, replace(track, clips=_sorted_clips(kept + new)))
 
 
+def id_in_use(project: Project, item_id: str) -> bool:
+    """Whether a track, clip, take, marker or media already has this id."""
+    try:
+        _unique_id(project, item_id, "x")
+    except EditError:
+        return True
+    return False
+
+
 def _unique_id(project: Project, wanted: str | None, prefix: str) -> str:
     item_id = wanted or new_id(prefix)
     taken = {t.id for t in project.tracks} | {m.id for m in project.markers}
@@ -255,6 +264,15 @@ def move_clip(
     return _with_clip(without, target, None, [moved])
 
 
+def source_frames_for(clip: Clip, timeline_frames: int) -> int:
+    """How many frames of the clip's media play in `timeline_frames` of the clip: the same
+    number, or fewer or more when the clip is stretched (a clip stretched to twice its length
+    plays one media frame every two timeline frames)."""
+    if clip.stretch == 1.0:
+        return timeline_frames
+    return round(timeline_frames / clip.stretch)
+
+
 def trim_clip_start(project: Project, clip_id: str, start_frame: int) -> Project:
     """Move the left edge; the audio stays where it is on the timeline."""
     track, clip = _locate_clip(project, clip_id)
@@ -262,7 +280,7 @@ def trim_clip_start(project: Project, clip_id: str, start_frame: int) -> Project
     trimmed = replace(
         clip,
         start_frame=start_frame,
-        source_offset_frames=clip.source_offset_frames + delta,
+        source_offset_frames=clip.source_offset_frames + source_frames_for(clip, delta),
         length_frames=clip.length_frames - delta,
     )
     return _with_clip(project, track, clip, [_fit_fades(trimmed)])
@@ -302,7 +320,8 @@ def split_clip(
             clip,
             id=_unique_id(project, new_clip_id, "clip"),
             start_frame=at_frame,
-            source_offset_frames=clip.source_offset_frames + left_length,
+            source_offset_frames=clip.source_offset_frames
+            + source_frames_for(clip, left_length),
             length_frames=clip.length_frames - left_length,
             fade_in=Fade(),
         )

@@ -13,12 +13,13 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from daw.model.errors import ProjectFileError
 from daw.model.project import SCHEMA_VERSION, Project
 from daw.model.serialize import FieldError, project_from_dict, project_to_dict
+from daw.model.takes import unused_media
 
 PROJECT_FILE = "project.json"
 FOLDER_SUFFIX = ".minidaw"
@@ -163,3 +164,38 @@ def missing_media(folder: str | os.PathLike[str], project: Project) -> list[str]
     """Media paths the project names that are not in its folder."""
     root = project_folder(folder)
     return [ref.path for ref in project.media if not (root / ref.path).is_file()]
+
+
+def unused_audio_files(folder: str | os.PathLike[str], project: Project) -> list[Path]:
+    """The files of the media nothing in `project` uses, that a clean-up would delete: only
+    plain files (or links) inside the project's ``audio/`` folder, and none that a used media
+    still names."""
+    root = project_folder(folder)
+    audio = (root / "audio").resolve()
+    unused = unused_media(project)
+    dropped = {ref.id for ref in unused}
+    kept = {ref.path for ref in project.media if ref.id not in dropped}
+    files: list[Path] = []
+    for ref in unused:
+        relative = PurePosixPath(ref.path)
+        if (ref.path in kept or relative.is_absolute() or len(relative.parts) < 2
+                or relative.parts[0] != "audio" or ".." in relative.parts):
+            continue
+        path = root.joinpath(*relative.parts)
+        if not path.parent.resolve().is_relative_to(audio):
+            continue  # a folder under audio/ that leads elsewhere
+        if (path.is_symlink() or path.is_file()) and path not in files:
+            files.append(path)
+    return files
+
+
+def delete_unused_audio(folder: str | os.PathLike[str], project: Project) -> list[str]:
+    """Delete the files of the media nothing in `project` uses (the explicit clean-up, after
+    `takes.remove_unused_media` has been saved). Returns the deleted paths, relative to the
+    project folder with forward slashes; touches nothing outside ``audio/``."""
+    root = project_folder(folder)
+    deleted = []
+    for path in unused_audio_files(root, project):
+        path.unlink()
+        deleted.append(path.relative_to(root).as_posix())
+    return deleted

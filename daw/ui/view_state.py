@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal
 
 from daw.model import Project
 from daw.model.project import MASTER, VOLUME
+from daw.model.takes import DEFAULT_COMP_CROSSFADE_SECONDS, comp_crossfade_frames
 
 SNAP_CHOICES: dict[str, float | None] = {
     "Off": None,
@@ -24,6 +25,7 @@ MIN_FRAMES_PER_PIXEL = 1 / 16
 """The closest zoom: 16 pixels a sample, so single samples are seen and edited."""
 MAX_FRAMES_PER_PIXEL = 48000 * 60
 """The widest zoom: a minute a pixel."""
+DEFAULT_COMP_CROSSFADE_MS = 1000 * DEFAULT_COMP_CROSSFADE_SECONDS
 
 
 class ViewState(QObject):
@@ -46,6 +48,10 @@ class ViewState(QObject):
         id, or MASTER for the master row) → automation target. A track not here shows clips."""
         self.show_master = False
         """Whether the timeline ends with a row for the master bus and its automation."""
+        self.takes_shown: set[str] = set()
+        """Tracks (ids) that show their takes as thin lanes under their comp lane."""
+        self.comp_crossfade_ms = DEFAULT_COMP_CROSSFADE_MS
+        """The crossfade at each join of a comp, so a join never clicks."""
 
     # --- coordinates ------------------------------------------------------------------------
 
@@ -100,6 +106,21 @@ class ViewState(QObject):
     def set_show_master(self, shown: bool) -> None:
         self.show_master = bool(shown)
         self.changed.emit()
+
+    def show_takes(self, track_id: str, shown: bool) -> None:
+        """Show a track's takes as lanes under it (or hide them)."""
+        if shown:
+            self.takes_shown.add(track_id)
+        else:
+            self.takes_shown.discard(track_id)
+        self.changed.emit()
+
+    def set_comp_crossfade_ms(self, milliseconds: float) -> None:
+        self.comp_crossfade_ms = max(0.0, float(milliseconds))
+        self.changed.emit()
+
+    def comp_crossfade_frames(self, project: Project) -> int:
+        return comp_crossfade_frames(project, self.comp_crossfade_ms / 1000.0)
 
     def row_count(self, project: Project) -> int:
         """Rows on the timeline: a lane a track, and the master's row when shown."""

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from daw.model import Fade, MediaRef, Project, ProjectFileError, ops
 from daw.model.project import SCHEMA_VERSION
-from daw.model.store import create_project, load_project, missing_media, save_project
+from daw.model.store import (
+    create_project,
+    delete_unused_audio,
+    load_project,
+    missing_media,
+    save_project,
+    unused_audio_files,
+)
+from daw.model.takes import add_take, delete_take, remove_unused_media
 
 
 def sample_project() -> Project:
@@ -145,3 +154,50 @@ def test_silent_faders_survive_save_and_load(tmp_path: Path) -> None:
     assert "Infinity" not in text  # plain JSON: silence is null
     assert json.loads(text)["tracks"][0]["gain_db"] is None
     assert load_project(folder) == p
+
+
+def cleanup_song(tmp_path: Path) -> tuple[Path, Project]:
+    """A song whose deleted take left audio/k2.wav unused; audio/k1.wav is a take's, a.wav a
+    clip's; a stray file nothing names and a file outside the project sit beside them."""
+    p = sample_project()
+    p = ops.add_media(p, MediaRef("mk1", "audio/k1.wav", 1, 4800))
+    p = ops.add_media(p, MediaRef("mk2", "audio/k2.wav", 1, 4800))
+    p = add_take(p, "t1", "mk1", 0, 4800, take_id="take1")
+    p = add_take(p, "t1", "mk2", 0, 4800, take_id="take2")
+    p = delete_take(p, "take2")
+    folder = create_project(tmp_path / "Song", p)
+    for name in ("a.wav", "k1.wav", "k2.wav", "stray.wav"):
+        (folder / "audio" / name).write_bytes(name.encode())
+    (tmp_path / "outside.wav").write_bytes(b"outside")
+    return folder, p
+
+
+def test_delete_unused_audio_deletes_exactly_the_unused_media_files(tmp_path: Path) -> None:
+    folder, p = cleanup_song(tmp_path)
+    assert unused_audio_files(folder, p) == [folder / "audio" / "k2.wav"]
+    assert delete_unused_audio(folder, p) == ["audio/k2.wav"]
+    assert sorted(f.name for f in (folder / "audio").iterdir()) == ["a.wav", "k1.wav",
+                                                                   "stray.wav"]
+    assert (tmp_path / "outside.wav").read_bytes() == b"outside"
+    assert delete_unused_audio(folder, p) == []  # already gone: nothing to do
+    assert delete_unused_audio(folder, remove_unused_media(p)) == []
+
+
+def test_delete_unused_audio_never_leaves_the_audio_folder(tmp_path: Path) -> None:
+    folder, p = cleanup_song(tmp_path)
+    (folder / "elsewhere").mkdir()
+    (folder / "elsewhere" / "x.wav").write_bytes(b"x")
+    (folder / "audio" / "linked").symlink_to(tmp_path, target_is_directory=True)
+    (folder / "audio" / "link.wav").symlink_to(tmp_path / "outside.wav")
+    odd = [MediaRef("e1", "../outside.wav", 1, 10), MediaRef("e2", "audio/../elsewhere/x.wav",
+                                                             1, 10),
+           MediaRef("e3", "elsewhere/x.wav", 1, 10), MediaRef("e4", "/etc/hostname", 1, 10),
+           MediaRef("e5", "audio/linked/outside.wav", 1, 10), MediaRef("e6", "audio", 1, 10),
+           MediaRef("e7", "audio/a.wav", 1, 10),  # a used media's file: kept
+           MediaRef("e8", "audio/link.wav", 1, 10)]  # a link: it goes, its target stays
+    p = replace(p, media=(*p.media, *odd))
+    assert delete_unused_audio(folder, p) == ["audio/k2.wav", "audio/link.wav"]
+    assert (tmp_path / "outside.wav").read_bytes() == b"outside"
+    assert (folder / "elsewhere" / "x.wav").exists() and (folder / "audio" / "a.wav").exists()
+    assert sorted(f.name for f in (folder / "audio").iterdir()) == ["a.wav", "k1.wav",
+                                                                   "linked", "stray.wav"]

@@ -311,3 +311,20 @@ def test_choose_a_tracks_input_from_its_header(qtbot, tmp_path) -> None:
     assert session.project.track("Voice").input_channels == (0, 1)
     assert header.input_button.text() == "In 1+2"
     assert session.history.undo_label == "Track Input"
+
+
+def test_copy_and_paste_keep_pitch_stretch_and_take(tl: Timeline) -> None:
+    from dataclasses import replace
+
+    from daw.ui.timeline.commands import copy_clips, paste_clips
+
+    p = tl.session.project
+    track, clip = p.find_clip("c1")
+    shifted = replace(clip, pitch_semitones=3.0, pitch_cents=-20.0, stretch=1.25,
+                      length_frames=50000)
+    p = ops._with_clip(p, track, clip, [shifted])
+    pasted = paste_clips(p, copy_clips(p, ["c1"]), "t2", 200000, ["c9"])
+    copy = pasted.find_clip("c9")[1]
+    assert (copy.pitch_semitones, copy.pitch_cents, copy.stretch, copy.length_frames) == (
+        3.0, -20.0, 1.25, 50000)
+    assert copy.start_frame == 200000 and pasted.find_clip("c9")[0].id == "t2"

@@ -71,6 +71,9 @@ class EnvelopeGeometry:
         return Shown(index, owner, target, automation.envelope(project, owner, key))
 
     def shown_at_y(self, y: float) -> Shown | None:
+        """The envelope drawn at a height (over a lane of clips; a take lane shows none)."""
+        if self.layout.take_at(y) is not None:
+            return None
         return self.shown_at(self.layout.row_at(y))
 
     def y_of_fraction(self, index: int, fraction: float | np.ndarray) -> float | np.ndarray:

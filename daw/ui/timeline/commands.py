@@ -4,9 +4,9 @@ applied as one undo step through `Session.edit` and tested without a window."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from daw.model import EditError, Fade, Project, ops
+from daw.model import Clip, EditError, Project, ops
 
 
 def move_clips(project: Project, moves: Mapping[str, tuple[int, str]]) -> Project:
@@ -68,18 +68,12 @@ def duplicate_clips(project: Project, clip_ids: Sequence[str],
 @dataclass(frozen=True)
 class ClipCopy:
     """A copied clip, kept by the timeline for pasting: where it was relative to the first
-    copied clip (frames, tracks) and everything that makes it sound as it did."""
+    copied clip (frames, tracks) and the clip itself, so it sounds as it did (gain, fades,
+    pitch, stretch, its take)."""
 
     start_offset: int
     track_offset: int
-    media_id: str
-    source_offset_frames: int
-    length_frames: int
-    fade_in: Fade
-    fade_out: Fade
-    gain_db: float
-    muted: bool
-    name: str
+    clip: Clip
 
 
 def copy_clips(project: Project, clip_ids: Iterable[str]) -> tuple[ClipCopy, ...]:
@@ -90,8 +84,7 @@ def copy_clips(project: Project, clip_ids: Iterable[str]) -> tuple[ClipCopy, ...
     first = min(c.start_frame for _t, c in found)
     top = min(index[t.id] for t, _c in found)
     return tuple(
-        ClipCopy(c.start_frame - first, index[t.id] - top, c.media_id, c.source_offset_frames,
-                 c.length_frames, c.fade_in, c.fade_out, c.gain_db, c.muted, c.name)
+        ClipCopy(c.start_frame - first, index[t.id] - top, c)
         for t, c in sorted(found, key=lambda tc: (tc[1].start_frame, index[tc[0].id]))
     )
 
@@ -105,15 +98,11 @@ def paste_clips(project: Project, copies: Sequence[ClipCopy], track_id: str, fra
     except ValueError:
         raise EditError(f"no track with id {track_id!r}") from None
     for copy, new_id in zip(copies, new_ids, strict=True):
-        target = project.tracks[min(base + copy.track_offset, len(project.tracks) - 1)].id
-        project = ops.add_clip(project, target, copy.media_id, frame + copy.start_offset,
-                               length_frames=copy.length_frames,
-                               source_offset_frames=copy.source_offset_frames,
-                               clip_id=new_id, name=copy.name)
-        project = ops.set_fades(project, new_id, copy.fade_in, copy.fade_out)
-        project = ops.set_clip_gain(project, new_id, copy.gain_db)
-        if copy.muted:
-            project = ops.set_clip_muted(project, new_id, True)
+        target = project.tracks[min(base + copy.track_offset, len(project.tracks) - 1)]
+        if ops.id_in_use(project, new_id):
+            raise EditError(f"id {new_id!r} is already used")
+        pasted = replace(copy.clip, id=new_id, start_frame=frame + copy.start_offset)
+        project = ops._with_clip(project, target, None, [pasted])
     return project
 
 

@@ -6,13 +6,16 @@ Painting and mouse handling both use these, so what is drawn is exactly what can
 
 from __future__ import annotations
 
+import bisect
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
 from PySide6.QtCore import QPointF, QRectF
 
 from daw.model import Clip, Project
+from daw.model.project import Take
 from daw.ui.view_state import ViewState
 
 CLIP_MARGIN = 2
@@ -21,6 +24,8 @@ EDGE_PX = 5.0
 """How close to a clip's edge the mouse trims rather than moves."""
 HANDLE_RADIUS = 5.0
 """Half the size of a fade handle's square (and of its grab area)."""
+TAKE_LANE_HEIGHT = 36
+"""Pixels of one take lane under a track that shows its takes."""
 GAIN_HANDLE_WIDTH = 26.0
 GAIN_TOP_DB = 24.0
 GAIN_BOTTOM_DB = -60.0
@@ -44,36 +49,103 @@ class Hit:
 
 
 class LaneLayout:
-    """The vertical placement of lanes, shared by the headers and the lanes: every lane is
-    `view.track_height` pixels high, scrolled up by `y_offset`."""
+    """The vertical placement of rows, shared by the headers and the lanes: a track's row is
+    its lane of clips (`view.track_height` pixels high) and, when the track shows its takes,
+    one thin lane a take under it; the master row is one lane high. All of it is scrolled up
+    by `y_offset`. Every mapping between a height and a track goes through here."""
 
-    def __init__(self, view: ViewState) -> None:
+    def __init__(self, view: ViewState, project: Callable[[], Project] | None = None) -> None:
         self.view = view
+        self.project = project
+        """Where the layout reads the song (the takes a track has); without it every row is
+        one lane high."""
         self.y_offset = 0
+        self._key: tuple | None = None
+        self._starts: list[int] = [0]
 
     @property
     def lane_height(self) -> int:
+        """The height of a track's lane of clips (its comp lane)."""
         return self.view.track_height
 
+    def take_count(self, index: int) -> int:
+        """How many take lanes the track at `index` shows under its lane (0 when hidden)."""
+        starts = self._row_starts()
+        if not 0 <= index < len(starts) - 1:
+            return 0
+        return (starts[index + 1] - starts[index] - self.lane_height) // TAKE_LANE_HEIGHT
+
+    def _row_starts(self) -> list[int]:
+        """Where each track's row starts in the content, and where the last one ends; worked
+        out again only when the song, the shown takes or the track height change."""
+        project = self.project() if self.project is not None else None
+        shown = self.view.takes_shown
+        key = (id(project), project, frozenset(shown), self.lane_height)
+        if key != self._key:
+            starts = [0]
+            for track in project.tracks if project is not None else ():
+                takes = len(track.takes) if track.id in shown else 0
+                starts.append(starts[-1] + self.lane_height + takes * TAKE_LANE_HEIGHT)
+            self._key, self._starts = key, starts
+        return self._starts
+
+    def _content_top(self, index: int) -> int:
+        starts = self._row_starts()
+        if index < len(starts):
+            return starts[max(index, 0)] + min(index, 0) * self.lane_height
+        return starts[-1] + (index - len(starts) + 1) * self.lane_height
+
     def top(self, index: int) -> int:
-        return index * self.lane_height - self.y_offset
+        """The top of row `index` (a track's lane of clips; past the tracks, one lane a row)."""
+        return self._content_top(index) - self.y_offset
+
+    def row_height(self, index: int) -> int:
+        return self._content_top(index + 1) - self._content_top(index)
 
     def row_at(self, y: float) -> int:
-        """The lane index at a height, not limited to the tracks there are."""
-        return math.floor((y + self.y_offset) / self.lane_height)
+        """The row at a height, not limited to the tracks there are (a take lane belongs to
+        its track's row)."""
+        content = y + self.y_offset
+        starts = self._row_starts()
+        if content < 0:
+            return math.floor(content / self.lane_height)
+        if content >= starts[-1]:
+            return len(starts) - 1 + math.floor((content - starts[-1]) / self.lane_height)
+        return bisect.bisect_right(starts, content) - 1
 
     def index_at(self, y: float, count: int) -> int | None:
         row = self.row_at(y)
         return row if 0 <= row < count else None
 
     def content_height(self, count: int) -> int:
-        return count * self.lane_height
+        return self._content_top(count)
 
     def clip_rect(self, clip: Clip, index: int) -> QRectF:
         x0 = self.view.frame_to_x(clip.start_frame)
         x1 = self.view.frame_to_x(clip.end_frame)
         top = self.top(index) + CLIP_MARGIN
         return QRectF(x0, top, max(x1 - x0, 1.0), self.lane_height - 2 * CLIP_MARGIN)
+
+    # --- take lanes -----------------------------------------------------------------------
+
+    def take_top(self, index: int, take: int) -> int:
+        """The top of the lane of the track's `take`-th take (0 the first recorded)."""
+        return self.top(index) + self.lane_height + take * TAKE_LANE_HEIGHT
+
+    def take_at(self, y: float) -> tuple[int, int] | None:
+        """(track index, take index) of the take lane at a height, or None."""
+        index = self.row_at(y)
+        take = math.floor((y - self.top(index) - self.lane_height) / TAKE_LANE_HEIGHT)
+        if 0 <= take < self.take_count(index):
+            return index, take
+        return None
+
+    def take_rect(self, take: Take, index: int, row: int) -> QRectF:
+        """Where a take's audio is drawn in its lane."""
+        x0 = self.view.frame_to_x(take.start_frame)
+        x1 = self.view.frame_to_x(take.end_frame)
+        top = self.take_top(index, row) + 1
+        return QRectF(x0, top, max(x1 - x0, 1.0), TAKE_LANE_HEIGHT - 2)
 
 
 def fade_in_handle(rect: QRectF, clip: Clip, frames_per_pixel: float) -> QPointF:

@@ -1,7 +1,8 @@
 """Track headers left of the lanes: the name (double-click to edit in place), colour swatch,
-record-arm, mute, solo and input-monitor buttons, the automation button, and a small level
-meter. Clicking a header selects its track. A bus has no recording controls and a BUS tag; the
-master row, when shown, has a header of its own."""
+record-arm, mute, solo and input-monitor buttons, the automation button, the Takes button (on
+a track with takes) and a small level meter. Clicking a header selects its track. A bus has no
+recording controls and a BUS tag; the master row, when shown, has a header of its own; a track
+showing its takes has a take header a take lane under its own."""
 
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ from daw.model.project import MASTER
 from daw.ui.session import Session
 from daw.ui.timeline import style
 from daw.ui.timeline.automation_menu import AutomationButton
-from daw.ui.timeline.geometry import LaneLayout
+from daw.ui.timeline.geometry import TAKE_LANE_HEIGHT, LaneLayout
+from daw.ui.timeline.take_header import TakeHeader, TakesButton
+from daw.ui.timeline.take_menu import TakeActions
 
 METER_FLOOR_DB = -60.0
 RECORDING_ONLY = ("record_armed", "monitor")
@@ -147,6 +150,8 @@ class TrackHeader(QWidget):
         top.addWidget(self.swatch)
         top.addWidget(self.name_label, 1)
         top.addWidget(self.name_edit, 1)
+        self.takes_button = TakesButton(session, track_id, self)
+        top.addWidget(self.takes_button)
         self.bus_tag: QLabel | None = None
         if is_bus:
             self.bus_tag = QLabel("BUS", self)
@@ -202,6 +207,7 @@ class TrackHeader(QWidget):
         for attribute, button in self.buttons.items():
             button.setChecked(bool(getattr(track, attribute)))
         self.input_button.setText("In " + "+".join(str(c + 1) for c in track.input_channels))
+        self.takes_button.refresh(track)
         self.automation_button.refresh()
         self.update()
 
@@ -287,11 +293,16 @@ class HeaderColumn(QWidget):
 
     wheelTurned = Signal(QWheelEvent)
 
-    def __init__(self, session: Session, layout: LaneLayout, parent: QWidget | None = None):
+    def __init__(self, session: Session, layout: LaneLayout, parent: QWidget | None = None,
+                 take_actions: TakeActions | None = None):
         super().__init__(parent)
         self.session = session
         self.layout_ = layout
         self.headers: dict[str, TrackHeader] = {}
+        self.take_actions = take_actions or TakeActions(session, self)
+        self.take_actions.renameRequested.connect(self.rename_take)
+        self.take_headers: dict[str, TakeHeader] = {}
+        """The headers of the take lanes shown, by take id."""
         self.master: MasterHeader | None = None
         """The master row's header, made when the row is first shown."""
         self.setFixedWidth(style.HEADER_WIDTH)
@@ -303,7 +314,9 @@ class HeaderColumn(QWidget):
         wanted = {t.id for t in tracks}
         for track_id in list(self.headers):
             if track_id not in wanted:
-                self.headers.pop(track_id).deleteLater()
+                gone = self.headers.pop(track_id)
+                gone.hide()  # no paint of a removed track before the deletion happens
+                gone.deleteLater()
         for track in tracks:
             header = self.headers.get(track.id)
             if header is None:
@@ -311,6 +324,8 @@ class HeaderColumn(QWidget):
                 header.show()
             else:
                 header.refresh()
+        for header in self.take_headers.values():
+            header.refresh()
         self.place()
 
     def place(self) -> None:
@@ -322,12 +337,45 @@ class HeaderColumn(QWidget):
             header = self.headers[track.id]
             header.setGeometry(0, self.layout_.top(index), self.width(), height)
             header.automation_button.refresh()
+            header.takes_button.refresh(track)
+        self._place_takes()
         if self.session.view.show_master and self.master is None:
             self.master = MasterHeader(self.session, self)
         if self.master is not None:
             self.master.setGeometry(0, self.layout_.top(len(tracks)), self.width(), height)
             self.master.setVisible(self.session.view.show_master)
             self.master.automation_button.refresh()
+
+    def _place_takes(self) -> None:
+        """A header for every take lane shown, lined up with it; the others go."""
+        wanted: dict[str, tuple[str, int]] = {}
+        for index, track in enumerate(self.session.project.tracks):
+            for row in range(self.layout_.take_count(index)):
+                wanted[track.takes[row].id] = (track.id, self.layout_.take_top(index, row))
+        for take_id in [k for k in self.take_headers if k not in wanted]:
+            self.take_headers.pop(take_id).deleteLater()
+        for take_id, (track_id, top) in wanted.items():
+            header = self.take_headers.get(take_id)
+            if header is None:
+                header = TakeHeader(self.session, self.take_actions, track_id, take_id, self)
+                self.take_headers[take_id] = header
+                header.show()
+            header.setGeometry(0, top, self.width(), TAKE_LANE_HEIGHT)
+
+    def rename_take(self, take_id: str) -> None:
+        """Edit a take's name in its header (showing its track's takes first if need be)."""
+        header = self.take_headers.get(take_id)
+        if header is None:
+            take = self.take_actions.take(take_id)
+            track = next((t for t in self.session.project.tracks
+                          if take is not None and take in t.takes), None)
+            if track is None:
+                return
+            self.session.view.show_takes(track.id, True)
+            self.place()
+            header = self.take_headers.get(take_id)
+        if header is not None:
+            header.start_rename()
 
     def update_meters(self) -> None:
         levels = self.session.engine_state.levels

@@ -39,6 +39,8 @@ from daw.ui.timeline.gestures import Drag, FadeDrag, GainDrag, MoveDrag, RubberB
 from daw.ui.timeline.grid import beat_positions, beat_step
 from daw.ui.timeline.peak_cache import PeakCache
 from daw.ui.timeline.recording import paint_takes
+from daw.ui.timeline.ruler import PUNCH_EDGE
+from daw.ui.timeline.takes import TakeLanes
 
 _CURSORS = {
     Zone.BODY: Qt.CursorShape.ArrowCursor,
@@ -69,6 +71,7 @@ class Lanes(QWidget):
         self.layout = layout
         self.clips = ClipPainter(session, cache)
         self.automation = AutomationOverlay(self)
+        self.takes = TakeLanes(self)
         self.drag: Drag | None = None
         self.hover: QPointF | None = None
         self.setMouseTracking(True)
@@ -124,6 +127,7 @@ class Lanes(QWidget):
         painter = QPainter(self)
         painter.drawImage(area, self._layer, QRectF(area.topLeft() * ratio, area.size() * ratio))
         paint_takes(painter, self.session, self.layout, self.width())
+        self.takes.paint_swipe(painter)
         self.automation.paint_hover(painter)
         if isinstance(self.drag, RubberBand) and self.drag.active:
             painter.setPen(QPen(style.RUBBER_BAND_EDGE, 1))
@@ -159,10 +163,13 @@ class Lanes(QWidget):
             painter.fillRect(QRectF(area.left(), top, area.width(), height - 1), colour)
             painter.fillRect(QRectF(area.left(), top + height - 1, area.width(), 1),
                              style.LANE_BORDER)
+        self.takes.paint_backgrounds(painter, area, first, last)
         self._paint_grid(painter, area, min(area.bottom(), self.layout.top(rows)))
         self._paint_loop(painter, area)
         self.clips.paint_lanes(painter, [(i, project.tracks[i]) for i in range(first, last + 1)],
                                self.layout, area, float(self.width()))
+        self.takes.paint(painter, area, first, last)
+        self._paint_punch(painter, area)
         self.automation.paint(painter, area, first, last_row)
         self._paint_markers(painter, area)
 
@@ -196,6 +203,16 @@ class Lanes(QWidget):
             colour.setAlpha(28)
             painter.fillRect(shade, colour)
 
+    def _paint_punch(self, painter: QPainter, area: QRectF) -> None:
+        """While punch is on, its in and out points as lines down the lanes."""
+        view, region = self.session.view, self.session.punch_region
+        if not self.session.punch_enabled or region is None:
+            return
+        for frame in region:
+            x = round(view.frame_to_x(frame))
+            if area.left() - 1 <= x <= area.right() + 1:
+                painter.fillRect(QRectF(x, area.top(), 1, area.height() + 1), PUNCH_EDGE)
+
     def _paint_markers(self, painter: QPainter, area: QRectF) -> None:
         view = self.session.view
         pen = QPen(style.MARKER_LINE, 1, Qt.PenStyle.DashLine)
@@ -223,7 +240,7 @@ class Lanes(QWidget):
             return
         pos = event.position()
         modifiers = event.modifiers()
-        if self.automation.press(pos, modifiers):
+        if self.takes.press(pos) or self.automation.press(pos, modifiers):
             return
         hit = self.hit_at(pos)
         if hit is None:
@@ -257,7 +274,8 @@ class Lanes(QWidget):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position()
         self.hover = pos
-        if self.automation.move(pos, event.modifiers()):
+        if self.takes.move(pos, event.modifiers()) or self.automation.move(pos,
+                                                                           event.modifiers()):
             return
         if self.drag is not None:
             self.drag.move(pos, event.modifiers())
@@ -270,7 +288,9 @@ class Lanes(QWidget):
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             return
-        if self.automation.release(event.position(), event.modifiers()) or self.drag is None:
+        if (self.takes.release(event.position(), event.modifiers())
+                or self.automation.release(event.position(), event.modifiers())
+                or self.drag is None):
             return
         drag, self.drag = self.drag, None
         drag.release(event.position(), event.modifiers())
@@ -301,7 +321,8 @@ class Lanes(QWidget):
         event.accept()
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        menu = self.automation.menu(QPointF(event.pos()), self)
+        menu = self.takes.menu(QPointF(event.pos())) or self.automation.menu(
+            QPointF(event.pos()), self)
         if menu is not None:
             menu.exec(event.globalPos())
             return

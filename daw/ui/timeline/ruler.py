@@ -1,6 +1,6 @@
-"""The ruler over the lanes: markers, bars and beats, and time, with the loop region and the
-playhead. Click to locate, drag to set the loop, drag a marker to move it, double-click a
-marker to rename it."""
+"""The ruler over the lanes: markers, bars and beats, and time, with the loop region, the punch
+range and the playhead. Click to locate, drag to set the loop, Alt-drag to set the punch range,
+drag a marker to move it, double-click a marker to rename it."""
 
 from __future__ import annotations
 
@@ -33,6 +33,65 @@ from daw.ui.timeline.grid import (
 
 LABEL_MIN_PX = 64
 TICK_MIN_PX = 7
+PUNCH = QColor(236, 91, 82, 110)
+PUNCH_OFF = QColor(236, 91, 82, 40)
+PUNCH_EDGE = QColor(236, 91, 82, 210)
+
+
+def toggle_punch(session: Session) -> None:
+    """Punch In/Out on or off; turning it on without a range takes the loop's."""
+    region = session.punch_region
+    if session.punch_enabled and region is not None:
+        session.set_punch(region[0], region[1], False)
+        return
+    region = region or punch_from_loop(session)
+    if region is not None:
+        session.set_punch(region[0], region[1], True)
+
+
+def punch_from_loop(session: Session) -> tuple[int, int] | None:
+    region = session.view.loop_region or session.engine_state.loop
+    if region is None:
+        session.errorRaised.emit("no loop to take the punch range from: drag one on the ruler")
+    return region
+
+
+def punch_from_selection(session: Session) -> tuple[int, int] | None:
+    """The span of the selected clips."""
+    project = session.project
+    clips = [c for t in project.tracks for c in t.clips if c.id in session.selected_clips]
+    if not clips:
+        session.errorRaised.emit("no clips selected to take the punch range from")
+        return None
+    return min(c.start_frame for c in clips), max(c.end_frame for c in clips)
+
+
+def punch_from_markers(session: Session) -> tuple[int, int] | None:
+    """From the marker at or before the playhead to the next one."""
+    frame = session.engine_state.position_frame
+    frames = sorted({m.frame for m in session.project.markers})
+    before = [f for f in frames if f <= frame]
+    after = [f for f in frames if f > frame]
+    if not before or not after:
+        session.errorRaised.emit("the punch range goes from marker to marker: put the playhead "
+                                 "between two markers")
+        return None
+    return before[-1], after[0]
+
+
+def punch_choices(session: Session) -> list[tuple[str, object]]:
+    """The "Set Punch Range from …" commands (menu text, function), for the ruler's menu and
+    the window's."""
+    def setter(source):
+        def choose() -> None:
+            region = source(session)
+            if region is not None:
+                session.set_punch(region[0], region[1], True)
+        return choose
+
+    return [("Set Punch Range from Loop", setter(punch_from_loop)),
+            ("Set Punch Range from Selection", setter(punch_from_selection)),
+            ("Set Punch Range from Markers", setter(punch_from_markers))]
 
 
 class Ruler(QWidget):
@@ -51,6 +110,9 @@ class Ruler(QWidget):
         self._metrics = QFontMetrics(self._font)
         self.loop_drag: tuple[int, int] | None = None
         """The loop being dragged out (start, end), drawn until the release sets it."""
+        self.punch_drag: tuple[int, int] | None = None
+        """The punch range being Alt-dragged out, drawn until the release sets it."""
+        self._punching = False
         self._press: QPointF | None = None
         self._marker: Marker | None = None
         self._gesture: object | None = None
@@ -75,6 +137,7 @@ class Ruler(QWidget):
         painter.fillRect(area, style.RULER)
         painter.setFont(self._font)
         self._paint_loop(painter)
+        self._paint_punch(painter)
         self._paint_bars(painter, area)
         self._paint_time(painter, area)
         painter.setPen(style.LANE_BORDER)
@@ -100,6 +163,20 @@ class Ruler(QWidget):
         painter.setPen(QPen(style.LOOP_EDGE, 1))
         for x in (x0, x1):
             painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+
+    def _paint_punch(self, painter: QPainter) -> None:
+        """The punch range over the time row: strong while punch is on, faint while off."""
+        region = self.punch_drag or self.session.punch_region
+        if region is None:
+            return
+        on = self.punch_drag is not None or self.session.punch_enabled
+        x0, x1 = self._x(region[0]), self._x(region[1])
+        top = style.MARKER_ROW + style.BARS_ROW
+        painter.fillRect(QRectF(QPointF(x0, top), QPointF(x1, self.height())),
+                         PUNCH if on else PUNCH_OFF)
+        if on:
+            for x in (x0, x1):
+                painter.fillRect(QRectF(round(x), top, 1, self.height() - top), PUNCH_EDGE)
 
     def _paint_bars(self, painter: QPainter, area: QRectF) -> None:
         project, view = self.session.project, self.session.view
@@ -162,7 +239,8 @@ class Ruler(QWidget):
         if event.button() != Qt.MouseButton.LeftButton:
             return
         self._press = event.position()
-        self._marker = self.marker_at(self._press)
+        self._punching = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        self._marker = None if self._punching else self.marker_at(self._press)
         self._gesture = object()
         self._dragging = False
 
@@ -189,7 +267,11 @@ class Ruler(QWidget):
                          gesture=self._gesture)
             return
         a, b = sorted((view.x_to_frame(self._press.x()), view.x_to_frame(pos.x())))
-        self.loop_drag = (view.snapped(project, a, bypass), view.snapped(project, b, bypass))
+        region = (view.snapped(project, a, bypass), view.snapped(project, b, bypass))
+        if self._punching:
+            self.punch_drag = region
+        else:
+            self.loop_drag = region
         self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -199,9 +281,14 @@ class Ruler(QWidget):
         if self._dragging:
             self._drag_to(pos, bypass_snap(event.modifiers()))
         marker, loop, dragging = self._marker, self.loop_drag, self._dragging
+        punch = self.punch_drag
         self._press, self._marker, self.loop_drag, self._dragging = None, None, None, False
+        self.punch_drag = None
         self.update()
-        if marker is not None:
+        if punch is not None:
+            if punch[1] > punch[0]:
+                self.session.set_punch(punch[0], punch[1], True)
+        elif marker is not None:
             if dragging:
                 self.session.end_gesture()
             else:
@@ -226,14 +313,23 @@ class Ruler(QWidget):
             self.session.edit("Rename Marker", lambda p: ops.rename_marker(p, marker_id, name))
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        marker = self.marker_at(QPointF(event.pos()))
-        if marker is None:
-            return
+        self.context_menu(QPointF(event.pos())).exec(event.globalPos())
+
+    def context_menu(self, pos: QPointF) -> QMenu:
+        """A marker's commands over a marker; the punch range's elsewhere."""
         menu = QMenu(self)
-        menu.addAction("Rename Marker…", lambda: self.rename_marker(marker.id))
-        menu.addAction("Delete Marker", lambda: self.session.edit(
-            "Delete Marker", lambda p: ops.delete_marker(p, marker.id)))
-        menu.exec(event.globalPos())
+        marker = self.marker_at(pos)
+        if marker is not None:
+            menu.addAction("Rename Marker…", lambda: self.rename_marker(marker.id))
+            menu.addAction("Delete Marker", lambda: self.session.edit(
+                "Delete Marker", lambda p: ops.delete_marker(p, marker.id)))
+            return menu
+        punch = menu.addAction("Punch In/Out", lambda: toggle_punch(self.session))
+        punch.setCheckable(True)
+        punch.setChecked(self.session.punch_enabled)
+        for text, choose in punch_choices(self.session):
+            menu.addAction(text, choose)
+        return menu
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         self.wheelTurned.emit(event)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QGridLayout, QMenu, QScrollBar, QWidget
 
 from daw.ui.session import Session
 from daw.ui.timeline import style
+from daw.ui.timeline.clip_tools import NUDGE_MS, ClipTools
 from daw.ui.timeline.commands import ClipCopy
 from daw.ui.timeline.edit_commands import EditCommands
 from daw.ui.timeline.geometry import LaneLayout
@@ -58,11 +59,13 @@ class TimelineView(EditCommands, QWidget):
         super().__init__(parent)
         self.session = session
         self.view = session.view
-        self.layout_ = LaneLayout(self.view)
+        self.layout_ = LaneLayout(self.view, lambda: session.project)
         self.cache = PeakCache(self)
         self.ruler = Ruler(session, self)
-        self.headers = HeaderColumn(session, self.layout_, self)
         self.lanes = Lanes(session, self.layout_, self.cache, self)
+        self.clip_tools = ClipTools(session, self.lanes, self)
+        self.take_actions = self.lanes.takes.actions
+        self.headers = HeaderColumn(session, self.layout_, self, self.take_actions)
         self.hbar = QScrollBar(Qt.Orientation.Horizontal, self)
         self.vbar = QScrollBar(Qt.Orientation.Vertical, self)
         corner = _Corner(self)
@@ -220,6 +223,18 @@ class TimelineView(EditCommands, QWidget):
     def set_track_height(self, pixels: int) -> None:
         self.view.set_track_height(pixels)
 
+    def toggle_takes(self) -> None:
+        """Show the selected track's takes as lanes under it, or hide them."""
+        track_id = self.session.selected_track
+        if track_id is None:
+            return
+        if not self.session.project.track(track_id).takes:
+            self.session.errorRaised.emit(
+                f"{self.session.project.track(track_id).name!r} has no takes: record on it "
+                "to make some")
+            return
+        self.view.show_takes(track_id, track_id not in self.view.takes_shown)
+
     # --- keys and menus -------------------------------------------------------------------
 
     def _key_table(self) -> dict[tuple[int, object], Callable[[], None]]:
@@ -238,6 +253,8 @@ class TimelineView(EditCommands, QWidget):
             (K.Key_Right, _A): lambda: self.nudge(1),
             (K.Key_Left, _C | _A): lambda: self.nudge(-1, fine=True),
             (K.Key_Right, _C | _A): lambda: self.nudge(1, fine=True),
+            (K.Key_Left, _A | _S): lambda: self.clip_tools.nudge_ms(-NUDGE_MS),
+            (K.Key_Right, _A | _S): lambda: self.clip_tools.nudge_ms(NUDGE_MS),
             (K.Key_Left, _C): self.previous_marker,
             (K.Key_Right, _C): self.next_marker,
             (K.Key_Equal, _NONE): self.zoom_in,
@@ -275,6 +292,7 @@ class TimelineView(EditCommands, QWidget):
             menu.addSeparator()
             menu.addAction("Clip Gain…", self.clip_gain_dialog)
             menu.addAction("Mute/Unmute Clip", self.toggle_clip_mute)
+            self.clip_tools.add_to_menu(menu)
         else:
             paste = menu.addAction("Paste at Playhead\tCtrl+V", self.paste)
             paste.setEnabled(bool(self.clipboard))
@@ -286,6 +304,7 @@ class TimelineView(EditCommands, QWidget):
         asking starts the builds that have not started."""
         project, folder = self.session.project, self.session.folder
         used = {c.media_id for t in project.tracks for c in t.clips}
+        used |= self.lanes.takes.media_shown()
         return all(self.cache.settled(folder, project.media_ref(m)) for m in used)
 
     def shutdown(self) -> None:
