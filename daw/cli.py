@@ -1,7 +1,8 @@
 """The `daw` command: headless subcommands for making, filling, rendering and measuring songs.
 
 A person's mistake (a missing file, a damaged project, a bad option) prints one line starting
-with ``daw: error:`` and exits with status 1; only a bug in MiniDAW shows a traceback.
+with ``daw: error:`` and exits with status 1, or 2 when the options themselves cannot be used as
+given (as argparse does for the options it refuses); only a bug in MiniDAW shows a traceback.
 """
 
 from __future__ import annotations
@@ -12,12 +13,22 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import NoReturn
 
 from tqdm import tqdm
 
 from daw import __version__
 from daw.engine.analyze import FileAnalysis, analyze_file
-from daw.engine.bounce import BIT_DEPTHS, BounceError, BounceSettings, bounce, marker_range
+from daw.engine.bounce import (
+    BIT_DEPTHS,
+    FORMATS,
+    BounceError,
+    BounceSettings,
+    bounce,
+    check_options,
+    marker_range,
+)
+from daw.engine.bounce_report import report_paths
 from daw.media import MediaError, import_audio
 from daw.model import EditError, Project, ProjectFileError, ops
 from daw.model.store import create_project, load_project, save_project
@@ -26,6 +37,10 @@ from daw.resources import demo_project
 
 class UserError(Exception):
     """A problem the person can fix; shown as one line."""
+
+
+class UsageError(UserError):
+    """Options that cannot go together or cannot be done as asked; exit status 2."""
 
 
 # --- subcommands -----------------------------------------------------------------------------
@@ -38,10 +53,13 @@ def _seconds_to_frames(seconds: float, rate: int, what: str) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    if args.marker and (args.start is not None or args.end is not None):
+        raise UsageError("give either --marker or --start/--end, not both")
+    for option, seconds in (("--start", args.start), ("--end", args.end)):
+        if seconds is not None and seconds < 0:
+            raise UsageError(f"{option} must not be negative (got {seconds:g} s)")
     project = load_project(args.project)
     folder = Path(args.project)
-    if args.marker and (args.start is not None or args.end is not None):
-        raise UserError("give either --marker or --start/--end, not both")
     start, end = 0, None
     if args.marker:
         start, end = marker_range(project, args.marker)
@@ -50,10 +68,22 @@ def cmd_render(args: argparse.Namespace) -> int:
             start = _seconds_to_frames(args.start, project.sample_rate, "--start")
         if args.end is not None:
             end = _seconds_to_frames(args.end, project.sample_rate, "--end")
-    settings = BounceSettings(Path(args.output), start, end, args.bit_depth, args.rate)
+    settings = BounceSettings(
+        Path(args.output), start, end, args.bit_depth, args.rate, format=args.format,
+        dither=not args.no_dither, mastered=not args.unmastered,
+        stems_dir=None if args.stems is None else Path(args.stems), report=not args.no_report)
+    try:
+        check_options(settings)
+    except BounceError as error:
+        raise UsageError(str(error)) from None
     _bounce_with_progress(project, folder, settings, quiet=args.quiet)
     if not args.quiet:
         print(f"wrote {args.output}", file=sys.stderr)
+        if settings.stems_dir is not None:
+            print(f"wrote {len(project.tracks)} stems into {settings.stems_dir}",
+                  file=sys.stderr)
+        if settings.report:
+            print(report_paths(settings.path)[1].read_text(encoding="utf-8"), end="")
     return 0
 
 
@@ -102,6 +132,18 @@ def _print_analysis(result: FileAnalysis) -> None:
           + ")")
     print("DC offset:   " + ", ".join(f"{n} {v:+.6f}" for n, v in
                                       zip(names, levels.dc_offset, strict=True)))
+    print(f"loudness:    {db(result.integrated_lufs)} LUFS integrated, "
+          f"range {result.loudness_range_lu:.2f} LU")
+    print(f"momentary:   max {db(result.max_momentary_lufs)} LUFS  (short-term max "
+          f"{db(result.max_short_term_lufs)} LUFS)")
+    print(f"true peak:   {db(result.true_peak_max_dbtp)} dBTP  ("
+          + ", ".join(f"{n} {db(v)}" for n, v in zip(names, result.true_peak_dbtp, strict=True))
+          + ")")
+    if result.stereo is not None:
+        stereo = result.stereo
+        print(f"stereo:      correlation {stereo.correlation:+.3f}, balance "
+              f"{db(stereo.balance_db)} dB (right vs left), side vs mid "
+              f"{db(stereo.side_to_mid_db)} dB")
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -239,31 +281,81 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_master_album(args: argparse.Namespace) -> int:
+    from daw.engine.album import REPORT_JSON, REPORT_TEXT, AlbumError, master_album
+    from daw.engine.targets import TargetError, find_target
+
+    try:
+        target = find_target(args.target)
+    except TargetError as error:
+        raise UserError(str(error)) from None
+
+    def told(what: str) -> None:
+        if not args.quiet:
+            print(f"daw: {what}", file=sys.stderr)
+
+    try:
+        report = master_album([Path(p) for p in args.projects], Path(args.output), target,
+                              args.bit_depth, Path(args.reference) if args.reference else None,
+                              told)
+    except AlbumError as error:
+        raise UserError(str(error)) from None
+    print(report.text(), end="")
+    if not args.quiet:
+        print(f"daw: wrote {len(report.songs)} songs, {REPORT_JSON} and {REPORT_TEXT} to "
+              f"{args.output}", file=sys.stderr)
+    return 0 if report.consistent else 1
+
+
 # --- parser ----------------------------------------------------------------------------------
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its refusals as one line like every other error of the command."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"daw: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="daw",
         description="MiniDAW: record, edit, mix and master songs. With no command, opens the "
         "window; the other commands work without a screen or sound card.",
     )
     parser.add_argument("--version", action="version", version=f"MiniDAW {__version__}")
+    parser.add_argument("--self-check", action="store_true", help="check that this installation "
+                        "works (resources, the demo song, audio libraries, the window "
+                        "offscreen) and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    render = sub.add_parser("render", help="render (bounce) a project to a WAV file")
+    render = sub.add_parser("render", help="render (bounce) a project to a WAV or FLAC file, "
+                            "with stems and a loudness report if asked")
     render.add_argument("project", help="the project folder (Name.minidaw)")
-    render.add_argument("-o", "--output", required=True, help="the WAV file to write")
+    render.add_argument("-o", "--output", required=True, help="the WAV or FLAC file to write")
+    render.add_argument("--format", choices=sorted(FORMATS),
+                        help="wav or flac (default: from the -o suffix, else wav)")
     render.add_argument("--bit-depth", choices=sorted(BIT_DEPTHS), default="24",
-                        help="16 (TPDF-dithered), 24, or 32f (32-bit float); default 24")
-    render.add_argument("--rate", type=int, help="sample rate of the file (default: project's)")
+                        help="16, 24, or 32f (32-bit float, WAV only); default 24")
+    render.add_argument("--rate", type=int, help="sample rate of the file, 8000-384000 Hz "
+                        "(default: the project's; converted with soxr, very high quality)")
+    render.add_argument("--no-dither", action="store_true",
+                        help="plain rounding to 16 or 24 bit instead of TPDF dither")
     render.add_argument("--start", type=float, help="start of the range, in seconds")
     render.add_argument("--end", type=float, help="end of the range, in seconds")
     render.add_argument("--marker", help="render from this marker to the next one")
-    render.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    render.add_argument("--unmastered", action="store_true",
+                        help="leave the master chain out (the master fader stays)")
+    render.add_argument("--stems", metavar="DIR", help="also write one file per track and "
+                        "bus into DIR, as long as the mix and aligned with it")
+    render.add_argument("--no-report", action="store_true", help="no NAME.loudness.json and "
+                        "NAME.loudness.txt beside the file")
+    render.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress bar, no summary")
     render.set_defaults(run=cmd_render)
 
-    analyze = sub.add_parser("analyze", help="measure an audio file's levels")
+    analyze = sub.add_parser("analyze", help="measure an audio file: levels, loudness (LUFS, "
+                             "LRA), true peak, stereo correlation and spectrum")
     analyze.add_argument("file")
     analyze.add_argument("--json", action="store_true", help="print JSON for scripts")
     analyze.set_defaults(run=cmd_analyze)
@@ -305,16 +397,40 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("-o", "--output", default="minidaw-demo.wav",
                       help="the WAV file to write (default minidaw-demo.wav)")
     demo.set_defaults(run=cmd_demo)
+
+    album = sub.add_parser("master-album", help="master several songs to one loudness target "
+                           "(same integrated loudness within 0.5 LU) and write them with a "
+                           "report")
+    album.add_argument("projects", nargs="+", metavar="PROJECT",
+                       help="the songs' project folders, in album order")
+    album.add_argument("-o", "--output", required=True, metavar="DIR",
+                       help="the folder for the WAV files and the report (made if missing)")
+    album.add_argument("--target", default="streaming",
+                       help="streaming (default), apple-music, club-cd, podcast, "
+                       "broadcast-ebu-r128, custom, or a target of your own")
+    album.add_argument("--bit-depth", choices=("16", "24"), default="24",
+                       help="16 (TPDF-dithered) or 24; default 24")
+    album.add_argument("--reference", metavar="FILE", help="match every song to this track's "
+                       "tonal balance and loudness (the target's ceiling stays)")
+    album.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    album.set_defaults(run=cmd_master_album)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_check:
+        from daw.selfcheck import run_self_check  # loads Qt, so only when asked
+
+        return run_self_check()
     if args.command is None:
         args = parser.parse_args(["open"])
     try:
         return args.run(args)
+    except UsageError as error:
+        print(f"daw: error: {error}", file=sys.stderr)
+        return 2
     except (UserError, ProjectFileError, MediaError, BounceError, EditError) as error:
         print(f"daw: error: {error}", file=sys.stderr)
     except FileNotFoundError as error:

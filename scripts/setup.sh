@@ -109,10 +109,10 @@ _minidaw_venv() {
     if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
         return 0
     fi
-    _minidaw_say "installing MiniDAW and its test tools into .venv (pip)"
+    _minidaw_say "installing MiniDAW with its test and packaging tools into .venv (pip)"
     rm -f "$stamp"
     (cd "$MINIDAW_ROOT" && "$venv/bin/python" -m pip install -q --disable-pip-version-check \
-        -e '.[test]') || {
+        -e '.[test,bundle]') || {
         _minidaw_say "pip install failed (see above)"
         return 1
     }

@@ -23,17 +23,25 @@ def click_sound(rate: int, freq_hz: float) -> np.ndarray:
 
 
 class Metronome:
-    """Adds clicks to stereo blocks: accent (1.5 kHz) on the bar, 1 kHz on the other beats."""
+    """Adds clicks to stereo blocks: an accent on the bar, a softer click on the other beats
+    (the engine's click samples, or sine bursts at 1.5 kHz and 1 kHz)."""
 
     def __init__(self, rate: int, tempo_bpm: float, beats_per_bar: int, beat_unit: int = 4,
-                 level_db: float = -6.0, until_frame: int | None = None) -> None:
+                 level_db: float = -6.0, until_frame: int | None = None,
+                 sounds: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """`sounds`: (accent, beat) as mono arrays at `rate`, played at `level_db` (the
+        sample files' own levels kept); None synthesises the two sine clicks."""
         self.frames_per_beat = rate * 60.0 / tempo_bpm * 4.0 / beat_unit
         self.beats_per_bar = beats_per_bar
         self.until_frame = until_frame
         """No beats from this frame on (a count-in alone); None clicks forever."""
         gain = 10.0 ** (level_db / 20.0)
-        self._accent = click_sound(rate, 1500.0) * np.float32(gain)
-        self._beat = click_sound(rate, 1000.0) * np.float32(gain * 0.7)
+        if sounds is None:
+            self._accent = click_sound(rate, 1500.0) * np.float32(gain)
+            self._beat = click_sound(rate, 1000.0) * np.float32(gain * 0.7)
+        else:
+            self._accent = np.asarray(sounds[0], dtype=np.float32) * np.float32(gain)
+            self._beat = np.asarray(sounds[1], dtype=np.float32) * np.float32(gain)
 
     def beat_frame(self, beat: int) -> int:
         """The frame where beat number `beat` (0 = the song's start) falls."""
@@ -45,7 +53,7 @@ class Metronome:
         Frames before the song's start (a count-in) have beats too: beat -4 is a bar early.
         """
         n = out.shape[0]
-        length = len(self._accent)
+        length = max(len(self._accent), len(self._beat))
         beat = math.floor((start_frame - length) / self.frames_per_beat)  # may be negative
         while True:
             at = self.beat_frame(beat)

@@ -24,14 +24,19 @@ import numpy as np
 from daw.dsp.click import Metronome
 from daw.engine.audio_io import AudioDeviceError, AudioIO, StreamInfo
 from daw.engine.calibration import CalibrationError, measure_round_trip
+from daw.engine.click_sounds import click_sounds
 from daw.engine.devices import AudioUnavailable, Device, DeviceNotFound, choose_rate, find_device
 from daw.engine.engine_state import INEXACT_RESTORE_GUESS, EngineConfig, EngineError, EngineState
 from daw.engine.live_peaks import LivePeaks
+from daw.engine.master_meter import MasterMeter
 from daw.engine.monitor import Monitor
 from daw.engine.plan import compile_plan
 from daw.engine.playback import PlaybackFeeder, RingBroken
+from daw.engine.record_plan import RecordPlan, plan_recording
 from daw.engine.recorder import Take, TakeRecorder, TakeSpec
 from daw.engine.renderer import LevelTaker, Renderer
+from daw.engine.renditions import RenditionCache
+from daw.engine.tone import make_test_tone
 from daw.media import MediaPool
 from daw.model.project import Project
 
@@ -52,10 +57,13 @@ class Engine:
     def __init__(self, project: Project, project_dir: Path,
                  config: EngineConfig | None = None) -> None:
         self.config = config or EngineConfig()
-        self._project = project
         self._project_dir = Path(project_dir)
         self._commands: queue.SimpleQueue[tuple[Callable[..., object], tuple, Future]] = (
             queue.SimpleQueue())
+        self._renditions = RenditionCache(self._project_dir, self._rendition_ready)
+        self._edited = project
+        """The project as edited; `_project` is the same as it plays (see `renditions`)."""
+        self._project = self._renditions.playable(project)
         self.state = EngineState()
         self._thread: threading.Thread | None = None
         self._quit = False
@@ -75,6 +83,9 @@ class Engine:
         self._live_peaks: LivePeaks | None = None
         self._record_play_from = 0
         self._count_in_until: int | None = None
+        self._record_plan: RecordPlan | None = None
+        self._punch: tuple[int, int] | None = None
+        self._punch_on = False
         self._input_block = np.zeros((0, 0), dtype=np.float32)
         self._peaks = np.zeros(0)
         self._error: str | None = None
@@ -82,6 +93,8 @@ class Engine:
         self._dsp_load = 0.0
         self._regrow_from: tuple[int, float] | None = None
         """(frames left in the ring, when) after an edit took the render-ahead back."""
+        self._tone: np.ndarray | None = None
+        self._tone_written = 0
 
     # --- life cycle (any thread) ----------------------------------------------------------
 
@@ -147,8 +160,18 @@ class Engine:
         self._call(self._do_set_metronome, enabled)
 
     def record(self) -> None:
-        """Record every armed track from the playhead (after the count-in, if set)."""
+        """Record every armed track: from the playhead (after the count-in, if set); with the
+        loop on, pass after pass over the loop region; with the punch on (it wins over the
+        loop), from the pre-roll before the punch-in, and only the punch range is heard
+        afterwards (see `daw.engine.record_plan`). `stop` returns the takes."""
         self._call(self._do_record, timeout=30.0)
+
+    def set_punch(self, start: int, end: int, enabled: bool = True) -> None:
+        """The punch range [start, end) for the next recordings (frames; from two points or
+        markers), and whether recording punches in."""
+        if end <= start or start < 0:
+            raise EngineError("a punch range needs its end after its start, from frame 0 on")
+        self._call(self._do_set_punch, (int(start), int(end)), bool(enabled))
 
     def calibrate(self) -> int:
         """Measure the extra round-trip latency through a loopback (an output wired to an
@@ -158,11 +181,22 @@ class Engine:
     def set_config(self, config: EngineConfig) -> None:
         self._call(self._do_set_config, config)
 
+    def reset_master_peaks(self) -> None:
+        """Forget the master meter's held true and sample peaks and loudness maxima."""
+        self._call(self._do_reset_master_peaks)
+
+    def play_test_tone(self, freq_hz: float = 1000.0, level_db: float = -20.0,
+                       seconds: float = 1.0) -> None:
+        """Play a sine on every output while the song is stopped, to check what is heard
+        (play, record or another tone cut it short). Raises EngineError with the reason."""
+        self._call(self._do_test_tone, freq_hz, level_db, seconds)
+
     # --- engine thread ----------------------------------------------------------------------
 
     def _run(self) -> None:
         while not self._quit:
-            busy = self._playing or self._recorder is not None or self._monitor_active()
+            busy = (self._playing or self._recorder is not None or self._monitor_active()
+                    or self._tone is not None)
             try:
                 command = self._commands.get(timeout=0.002 if busy else 0.02)
             except queue.Empty:
@@ -204,6 +238,8 @@ class Engine:
             if written:
                 spent = time.perf_counter() - started
                 self._dsp_load = spent / (written / io.info.rate)
+        if self._tone is not None:
+            self._feed_tone(io)
         if io.input is not None:
             self._drain_input(io)
         io.poll_underflows()
@@ -264,6 +300,7 @@ class Engine:
         ahead = 0
         levels: dict[str, tuple[float, float, float, float]] = {}
         gain_reduction: dict[str, float] = {}
+        master_meter = self.state.master_meter
         if self._playing and io is not None and self._feeder is not None:
             ahead = io.play.ring.read_available
             consumed = self._feeder.written - ahead
@@ -271,6 +308,7 @@ class Engine:
             position = self._feeder.timeline_frame_at(heard)
             levels = self._feeder.levels_at(heard)
             gain_reduction = self._feeder.gain_reduction_at(heard)
+            master_meter = self._feeder.master_reading()
             self._position = position
         self.state = EngineState(
             device=None if io is None else io.info,
@@ -283,6 +321,7 @@ class Engine:
             ahead_frames=ahead,
             levels=levels,
             gain_reduction=gain_reduction,
+            master_meter=master_meter,
             loop=self._loop if self._loop_on else None,
             input_peaks=tuple(float(p) for p in self._peaks),
             takes=() if self._live_peaks is None else self._live_peaks.previews,
@@ -295,6 +334,7 @@ class Engine:
     def _do_shutdown(self) -> None:
         self._halt_playback()
         self._do_close()
+        self._renditions.close(wait=False)
         self._quit = True
 
     def _do_open(self, output, input_device, block_size, input_channels) -> StreamInfo:
@@ -366,6 +406,7 @@ class Engine:
         renderer.meter = LevelTaker()
         self._feeder = PlaybackFeeder(renderer, self._project.sample_rate, io.info.rate,
                                       self.config.render_chunk_frames)
+        self._feeder.master_meter = MasterMeter(self._project.sample_rate)
         self._apply_transport_options()
 
     def _rebuild_monitor(self) -> None:
@@ -390,7 +431,10 @@ class Engine:
         feeder = self._feeder
         if feeder is None:
             return
-        feeder.loop = self._loop if (self._loop_on and self._recorder is None) else None
+        if self._recorder is not None and self._record_plan is not None:
+            feeder.loop = self._record_plan.loop  # a loop recording cycles, others never do
+        else:
+            feeder.loop = self._loop if self._loop_on else None
         recording = self._recorder is not None
         if self._metronome_on and (recording or self.config.click_during_playback):
             feeder.metronome = self._make_metronome(None)
@@ -402,9 +446,17 @@ class Engine:
     def _make_metronome(self, until_frame: int | None) -> Metronome:
         p = self._project
         return Metronome(p.sample_rate, p.tempo_bpm, p.time_signature[0], p.time_signature[1],
-                         self.config.click_level_db, until_frame)
+                         self.config.click_level_db, until_frame,
+                         sounds=click_sounds(p.sample_rate))
+
+    def _rendition_ready(self) -> None:
+        """A clip's pitch or stretch is rendered (renditions' worker thread): play it from
+        the next chunk."""
+        self._commands.put((lambda: self._do_set_project(self._edited), (), Future()))
 
     def _do_set_project(self, project: Project) -> None:
+        self._edited = project
+        project = self._renditions.playable(project)
         same_media = project.media == self._project.media
         self._project = project
         if self._feeder is not None:
@@ -444,6 +496,34 @@ class Engine:
             self._underruns += 1
             self._start_output(self._position)
 
+    def _do_test_tone(self, freq_hz: float, level_db: float, seconds: float) -> None:
+        io = self._require_device()
+        if self._playing or self._recorder is not None:
+            raise EngineError("stop the song first: the test tone plays only while stopped")
+        try:
+            tone = make_test_tone(io.info.rate, freq_hz, level_db, seconds,
+                                  io.info.output_channels)
+        except ValueError as error:
+            raise EngineError(str(error)) from error
+        io.cancel(io.play)
+        self._tone = tone
+        self._tone_written = io.write(io.play, tone)
+        io.queue(io.play)
+
+    def _feed_tone(self, io: AudioIO) -> None:
+        """Top up the play ring with the rest of the tone; let go of the ring once played."""
+        tone = self._tone
+        assert tone is not None
+        if self._tone_written < len(tone):
+            self._tone_written += io.write(io.play, tone[self._tone_written:])
+        elif io.play.ring.read_available == 0 or not io.is_running(io.play):
+            io.cancel(io.play)
+            self._tone = None
+
+    def _do_reset_master_peaks(self) -> None:
+        if self._feeder is not None and self._feeder.master_meter is not None:
+            self._feeder.master_meter.reset_peaks()
+
     def _do_set_config(self, config: EngineConfig) -> None:
         self.config = config
         self._apply_transport_options()
@@ -459,6 +539,7 @@ class Engine:
         io = self._require_device()
         assert self._feeder is not None
         io.cancel(io.play)
+        self._tone = None
         self._regrow_from = None
         self._feeder.start(from_frame)
         ring = io.play.ring
@@ -481,6 +562,7 @@ class Engine:
         if self._io is not None:
             self._io.cancel(self._io.play)
         self._playing = False
+        self._tone = None
 
     def _do_pause(self) -> None:
         if self._recorder is not None:
@@ -509,7 +591,10 @@ class Engine:
         self._live_peaks = None
         if recorder is None:
             return
-        self._finished_takes.extend(recorder.finish())
+        plan, self._record_plan = self._record_plan, None
+        finished = recorder.finish()
+        rate = self._project.sample_rate
+        self._finished_takes.extend(finished if plan is None else plan.shape(finished, rate))
         if recorder.error:
             self._error = recorder.error
         self._apply_transport_options()
@@ -526,6 +611,10 @@ class Engine:
         self._loop = region
         self._loop_on = enabled
         self._apply_transport_options()
+
+    def _do_set_punch(self, region: tuple[int, int], enabled: bool) -> None:
+        self._punch = region
+        self._punch_on = enabled
 
     def _do_set_metronome(self, enabled: bool) -> None:
         self._metronome_on = enabled
@@ -559,21 +648,23 @@ class Engine:
         if self._recorder is not None:
             return
         self._halt_playback()
-        record_from = self._position
-        count_in = self.config.count_in_bars * round(self._project.frames_per_bar())
-        play_from = record_from - count_in
+        plan = plan_recording(self._position, self._project, self.config,
+                              loop=self._loop if self._loop_on else None,
+                              punch=self._punch if self._punch_on else None)
         specs = [TakeSpec(t.id, t.name, t.input_channels) for t in armed]
         recorder = TakeRecorder(self._project_dir, specs, io.info.rate,
-                                self._project.sample_rate, record_from)
+                                self._project.sample_rate, plan.record_from, loop=plan.loop,
+                                punch=plan.punch)
         self._recorder = recorder
-        self._record_play_from = play_from
-        self._play_started_from = record_from
+        self._record_plan = plan
+        self._record_play_from = plan.play_from
+        self._play_started_from = plan.return_to
         self._error = None
-        self._count_in_until = record_from if count_in > 0 else None
+        self._count_in_until = plan.count_in_until
         self._apply_transport_options()
-        input_ahead = self._start_output(play_from, with_input=True)
+        input_ahead = self._start_output(plan.play_from, with_input=True)
         origin = self._origin_of_take(io, input_ahead)
         recorder.set_origin(origin)
-        self._live_peaks = LivePeaks({t.id: t.input_channels for t in armed}, origin, record_from,
-                                     self._project.sample_rate / io.info.rate,
+        self._live_peaks = LivePeaks({t.id: t.input_channels for t in armed}, origin,
+                                     plan.record_from, self._project.sample_rate / io.info.rate,
                                      rate=io.info.rate)

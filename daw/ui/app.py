@@ -1,6 +1,6 @@
-"""Starting the window: the Qt application and its dark theme, the engine on the chosen sound
-card (or a clear word that there is none), and the song to open (the one asked for, the last
-one, or a copy of the demo song)."""
+"""Starting the window: the Qt application with its icon and dark theme, the engine on the chosen
+sound card (without one, the window's banner says what to do), and the song to open (the one
+asked for, the last one, or on first run a copy of the demo song)."""
 
 from __future__ import annotations
 
@@ -15,12 +15,14 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from daw import __version__
 from daw.engine.audio_setup import open_chosen_device
 from daw.engine.recovery import find_orphan_takes, recover_takes
 from daw.engine.settings import load_settings
 from daw.engine.transport import Engine, EngineError
 from daw.model import Project, ProjectFileError
 from daw.resources import demo_project
+from daw.ui.icons import app_icon
 from daw.ui.main_window import RECENT_KEY, MainWindow
 from daw.ui.session import Session
 
@@ -67,6 +69,9 @@ def application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("MiniDAW")
     app.setOrganizationName("MiniDAW")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("minidaw")  # packaging/minidaw.desktop: the dock finds the icon
+    app.setWindowIcon(app_icon())
     app.setStyle("Fusion")
     app.setPalette(dark_palette())
     app.setStyleSheet(STYLE)

@@ -1,8 +1,10 @@
-"""The keyboard shortcuts and the About text, in one place for the Help menu and the README."""
+"""What the Help menu says: the keyboard shortcuts, the first-song walkthrough and the About
+text. The README shows the same shortcuts and walkthrough (a test keeps them equal)."""
 
 from __future__ import annotations
 
 import platform
+from html import escape
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Space", "Play / stop (stop returns to where play started)"),
@@ -19,9 +21,12 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+G", "Clip gain"),
     ("Alt+Left / Alt+Right", "Nudge the selected clips by one grid step"),
     ("Ctrl+Alt+Left / Ctrl+Alt+Right", "Nudge the selected clips by 10 ms"),
+    ("Alt+Shift+Left / Alt+Shift+Right", "Nudge the selected clips (a single hit) by 1 ms"),
     ("Ctrl+= / Ctrl+- / Ctrl+0", "Zoom in / out / to the whole song"),
     ("Ctrl+wheel", "Zoom around the mouse"),
     ("Shift+drag", "Move or trim without snapping"),
+    ("Alt+drag on the ruler", "Set the punch range (and turn punch in/out on)"),
+    ("Click / drag on a take lane", "Use the whole take / comp the dragged range"),
     ("Ctrl+T", "Add a track"),
     ("F2", "Rename the selected track"),
     ("Ctrl+I", "Import audio"),
@@ -30,26 +35,76 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("F1", "This list"),
 )
 
+WALKTHROUGH: tuple[tuple[str, str], ...] = (
+    ("Set up",
+     "Plug in a microphone or an instrument and your headphones, open Options ▸ Audio Device…, "
+     "choose them and press Open. Test output plays a tone; the input meter moves when you "
+     "play. File ▸ New… makes an empty song; set its tempo and metre in the transport bar."),
+    ("Record",
+     "Add a track (Ctrl+T), pick its input with the button on its header and arm it with R. "
+     "Turn on the click, choose a count-in under Options ▸ Count-in, then press R to record "
+     "and Space to stop. The take appears where you played it; record again over it and "
+     "every take is kept, ready for comping."),
+    ("Edit",
+     "Drag clips to move them (Shift: off the grid), drag their edges to trim, the corner "
+     "handles for fades and the middle line for clip gain. S splits at the playhead, Ctrl+D "
+     "duplicates, Delete removes. Drag on the ruler to set a loop, M drops a marker. Every "
+     "step can be undone with Ctrl+Z."),
+    ("Mix",
+     "In the mixer below, set each track's fader and pan, mute (M) and solo (S). The + in a "
+     "strip adds effects (EQ, compressor, reverb, …), or load a whole chain from its ≡ menu. "
+     "Track ▸ Add Bus makes a shared reverb: send tracks to it from their strips. The A "
+     "button on a track header draws automation."),
+    ("Master",
+     "Put the finishing chain on the master strip: a gentle EQ and compressor, then a "
+     "limiter (the “Master -1 dB” preset keeps peaks under −1 dBFS). Watch the master meter "
+     "while the loudest part plays."),
+    ("Bounce",
+     "File ▸ Bounce… (Ctrl+B) writes the song, the loop or a marker's section to WAV or "
+     "FLAC, with dither for 16 bits, stems if you want them and a loudness report. Save the "
+     "song with Ctrl+S: a song is a folder with its audio, and the originals are never "
+     "changed."),
+)
+
+LICENCE = "GPL-3.0-or-later"
+LIBRARIES = ("PySide6-Essentials", "numpy", "soundfile", "soxr", "sounddevice", "rtmixer",
+             "pedalboard", "pyloudnorm", "platformdirs")
+
 
 def shortcuts_html() -> str:
-    rows = "".join(f"<tr><td><b>{key}</b></td><td>{what}</td></tr>" for key, what in SHORTCUTS)
-    return f"<table cellspacing='6'>{rows}</table>"
+    rows = "".join(f"<tr><td><b>{escape(key)}</b></td><td>{escape(what)}</td></tr>"
+                   for key, what in SHORTCUTS)
+    return f"<h3>Keyboard shortcuts</h3><table cellspacing='6'>{rows}</table>"
+
+
+def walkthrough_html() -> str:
+    steps = "".join(f"<li><p><b>{escape(title)}.</b> {escape(text)}</p></li>"
+                    for title, text in WALKTHROUGH)
+    return ("<h3>Your first song</h3><p>From an empty song to a finished file in six steps. "
+            "The demo song (it opens on first start) shows each of them done.</p>"
+            f"<ol>{steps}</ol>")
+
+
+def library_versions() -> list[tuple[str, str]]:
+    """(name, version) of the libraries MiniDAW runs on, as installed (or bundled)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append((name, version(name)))
+        except PackageNotFoundError:
+            found.append((name, "not installed"))
+    return found
 
 
 def about_text() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    def v(name: str) -> str:
-        try:
-            return version(name)
-        except PackageNotFoundError:
-            return "not installed"
-
     from daw import __version__
 
-    libraries = ", ".join(f"{name} {v(name)}" for name in (
-        "PySide6-Essentials", "numpy", "soundfile", "soxr", "sounddevice", "rtmixer"))
+    libraries = ", ".join(f"{name} {v}" for name, v in library_versions())
     return (f"<h3>MiniDAW {__version__}</h3>"
             "<p>A small multitrack recording studio: record, edit, mix and master.</p>"
-            "<p>Free software under the GNU General Public License, version 3 or later.</p>"
-            f"<p>Python {platform.python_version()}; {libraries}.</p>")
+            "<p>Free software under the GNU General Public License, version 3 or later "
+            f"({LICENCE}): you may use, study, share and change it.</p>"
+            f"<p>Python {platform.python_version()} on {escape(platform.system())}; "
+            f"{escape(libraries)}.</p>")

@@ -25,16 +25,24 @@ from daw.model import Project, ProjectFileError, ops
 from daw.model.routing import add_bus, buses
 from daw.model.store import create_project
 from daw.ui.bounce_dialog import BounceDialog
-from daw.ui.help import about_text, shortcuts_html
+from daw.ui.cleanup import clean_up_project
+from daw.ui.device_banner import install_device_banner
+from daw.ui.help import about_text, shortcuts_html, walkthrough_html
+from daw.ui.help_dialog import HelpDialog
 from daw.ui.mixer import MixerPanel
 from daw.ui.session import Session
 from daw.ui.timeline import TimelineView
+from daw.ui.timeline.ruler import punch_choices, toggle_punch
 from daw.ui.transport_bar import TransportBar
 from daw.ui.view_state import SNAP_CHOICES
 
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.oga *.aif *.aiff *.mp3);;All files (*)"
 RECENT_KEY = "recentProjects"
 RECENT_KEPT = 10
+COMP_CROSSFADES_MS = (0.0, 5.0, 10.0, 20.0, 40.0)
+"""The comp crossfade choices of the Options menu (10 ms by default)."""
+PREROLL_CHOICES_SECONDS = (0.0, 1.0, 2.0, 4.0)
+"""The pre-roll choices of the Options menu: how long the song plays before a punch-in."""
 
 
 class MainWindow(QMainWindow):
@@ -56,6 +64,9 @@ class MainWindow(QMainWindow):
         state = self.settings.value("windowState")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        self.help_pages: dict[str, HelpDialog] = {}
+        self.device_banner = install_device_banner(self, lambda: self.audio_settings())
+        self.device_banner.follow(session)
 
     # --- building -----------------------------------------------------------------------------
 
@@ -121,7 +132,8 @@ class MainWindow(QMainWindow):
         self._action(file, "Save &As…", self.save_as, "Ctrl+Shift+S")
         file.addSeparator()
         self._action(file, "&Import Audio…", self.import_dialog, "Ctrl+I")
-        self._action(file, "&Bounce…", self.bounce_dialog, "Ctrl+B")
+        self.bounce_action = self._action(file, "&Bounce…", self.bounce_dialog, "Ctrl+B")
+        self._action(file, "Clean &Up Project…", self.clean_up)
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -139,16 +151,20 @@ class MainWindow(QMainWindow):
         self.split_action = self._action(edit, "&Split at Playhead", t.split_at_playhead, "S")
         self.delete_action = self._action(edit, "De&lete", t.delete_selected,
                                           QKeySequence.StandardKey.Delete)
-        self._action(edit, "Select &All", t.select_all, QKeySequence.StandardKey.SelectAll)
+        self.select_all_action = self._action(edit, "Select &All", t.select_all,
+                                              QKeySequence.StandardKey.SelectAll)
         edit.addSeparator()
-        self._action(edit, "Clip &Gain…", self.timeline.clip_gain_dialog, "Ctrl+G")
+        self.clip_gain_action = self._action(edit, "Clip &Gain…", self.timeline.clip_gain_dialog,
+                                             "Ctrl+G")
 
         track = bar.addMenu("&Track")
         self._action(track, "&Add Track", self.add_track, "Ctrl+T")
         self.remove_track_action = self._action(track, "&Remove Track", self.remove_track)
         self._action(track, "Add &Bus", self.add_bus)
-        self._action(track, "Re&name Track…", self.rename_track, "F2")
-        self._action(track, "&Colour…", self.track_colour)
+        self.rename_track_action = self._action(track, "Re&name Track…", self.rename_track, "F2")
+        self.colour_action = self._action(track, "&Colour…", self.track_colour)
+        self.show_takes_action = self._action(track, "Show &Takes", self.timeline.toggle_takes,
+                                              checkable=True)
 
         view = bar.addMenu("&View")
         self._action(view, "Zoom &In", self.timeline.zoom_in, "Ctrl+=")
@@ -166,8 +182,15 @@ class MainWindow(QMainWindow):
         self._action(transport, "Go to &Start", lambda: s.locate(0), "Home")
         self._action(transport, "Go to &End", lambda: s.locate(s.project.end_frame), "End")
         self._action(transport, "Add &Marker", self.timeline.add_marker_at_playhead, "M")
-        self._action(transport, "&Next Marker", self.timeline.next_marker, "Ctrl+Right")
-        self._action(transport, "Pre&vious Marker", self.timeline.previous_marker, "Ctrl+Left")
+        self.marker_actions = (
+            self._action(transport, "&Next Marker", self.timeline.next_marker, "Ctrl+Right"),
+            self._action(transport, "Pre&vious Marker", self.timeline.previous_marker,
+                         "Ctrl+Left"))
+        transport.addSeparator()
+        self.punch_action = self._action(transport, "P&unch In/Out", self.toggle_punch,
+                                         checkable=True)
+        for text, choose in punch_choices(s):
+            self._action(transport, text, choose)
 
         options = bar.addMenu("&Options")
         self._action(options, "&Audio Device…", self.audio_settings)
@@ -179,6 +202,15 @@ class MainWindow(QMainWindow):
                                   checkable=True)
             action.setChecked(bars == current)
             self.count_in_actions[bars] = action
+        preroll = options.addMenu("P&re-roll")
+        current_preroll = self._audio_settings().preroll_seconds
+        self.preroll_actions = {}
+        for seconds in PREROLL_CHOICES_SECONDS:
+            action = self._action(preroll, f"{seconds:g} s" if seconds else "Off",
+                                  lambda _=False, v=seconds: self.set_preroll(v),
+                                  checkable=True)
+            action.setChecked(seconds == current_preroll)
+            self.preroll_actions[seconds] = action
         self.click_playback_action = self._action(
             options, "Click During &Playback", self.set_click_during_playback, checkable=True)
         self.click_playback_action.setChecked(self._audio_settings().click_during_playback)
@@ -188,9 +220,19 @@ class MainWindow(QMainWindow):
                                   checkable=True)
             action.setChecked(name == s.view.snap)
             s.view.changed.connect(lambda a=action, n=name: a.setChecked(s.view.snap == n))
+        crossfade = options.addMenu("Comp &Crossfade")
+        for ms in COMP_CROSSFADES_MS:
+            action = self._action(crossfade, f"{ms:g} ms" if ms else "Off",
+                                  lambda _=False, m=ms: s.view.set_comp_crossfade_ms(m),
+                                  checkable=True)
+            s.view.changed.connect(
+                lambda a=action, m=ms: a.setChecked(s.view.comp_crossfade_ms == m))
+            action.setChecked(s.view.comp_crossfade_ms == ms)
+        s.view.changed.connect(self._update_actions)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard Shortcuts", self.show_shortcuts, "F1")
+        self._action(help_menu, "&First Song Walkthrough", self.show_walkthrough)
         self._action(help_menu, "&About MiniDAW", self.show_about)
         self._update_actions()
 
@@ -214,6 +256,23 @@ class MainWindow(QMainWindow):
                        self.delete_action):
             action.setEnabled(has_clips)
         self.remove_track_action.setEnabled(s.selected_track is not None)
+        track = s.selected_track
+        # Each command is offered only when it has something to work on (tests/ui/test_menus.py
+        # walks them): a clip to bounce or select, selected clips or a track's clip to split.
+        song_clips = any(t.clips for t in s.project.tracks)
+        self.bounce_action.setEnabled(song_clips)
+        self.select_all_action.setEnabled(song_clips)
+        self.clip_gain_action.setEnabled(has_clips)
+        self.split_action.setEnabled(has_clips or any(t.id == track and t.clips
+                                                      for t in s.project.tracks))
+        for action in (self.rename_track_action, self.colour_action):
+            action.setEnabled(track is not None)
+        for action in self.marker_actions:
+            action.setEnabled(bool(s.project.markers))
+        self.show_takes_action.setEnabled(any(t.id == track and t.takes
+                                              for t in s.project.tracks))
+        self.show_takes_action.setChecked(track in s.view.takes_shown)
+        self.punch_action.setChecked(s.punch_enabled)
 
     def _update_status(self) -> None:
         state = self.session.engine_state
@@ -310,6 +369,7 @@ class MainWindow(QMainWindow):
         self.mixer_dock.deleteLater()
         old_mixer.deleteLater()
         self._build(session)
+        self.device_banner.follow(session)
 
     def _remember_recent(self, folder: Path) -> None:
         recent = [str(folder)] + [p for p in self.recent_projects() if p != str(folder)]
@@ -359,6 +419,15 @@ class MainWindow(QMainWindow):
 
     def bounce_dialog(self) -> None:
         BounceDialog(self.session, self).exec()
+
+    def confirm(self, title: str, question: str) -> bool:
+        """Ask a yes/no question (tests answer through this instead of a dialog)."""
+        return QMessageBox.question(self, title, question) == QMessageBox.StandardButton.Yes
+
+    def clean_up(self) -> None:
+        """Delete the audio files the song no longer uses, after listing them and asking."""
+        clean_up_project(self.session, self.confirm,
+                         lambda text: self.statusBar().showMessage(text, 10000))
 
     # --- edit and track commands -------------------------------------------------------------
 
@@ -414,6 +483,10 @@ class MainWindow(QMainWindow):
         if colour.isValid():
             s.edit("Track Colour", lambda p: ops.set_track_colour(p, track.id, colour.name()))
 
+    def toggle_punch(self) -> None:
+        toggle_punch(self.session)
+        self.punch_action.setChecked(self.session.punch_enabled)  # also when refused
+
     def _toggle_follow(self, on: bool) -> None:
         self.session.view.follow_playhead = on
 
@@ -439,6 +512,12 @@ class MainWindow(QMainWindow):
             action.setChecked(count == bars)
         self._change_audio_settings(count_in_bars=bars)
 
+    def set_preroll(self, seconds: float) -> None:
+        """How long the song plays before a punch-in (remembered with the audio settings)."""
+        for value, action in self.preroll_actions.items():
+            action.setChecked(value == seconds)
+        self._change_audio_settings(preroll_seconds=float(seconds))
+
     def set_click_during_playback(self, on: bool) -> None:
         self._change_audio_settings(click_during_playback=bool(on))
 
@@ -448,8 +527,20 @@ class MainWindow(QMainWindow):
         AudioDialog(self.session, self).exec()
         self._update_status()
 
+    def show_help_page(self, title: str, html: str) -> HelpDialog:
+        """Open a Help page beside the window (one of each; asking again brings it forward)."""
+        page = self.help_pages.get(title)
+        if page is None:
+            page = self.help_pages[title] = HelpDialog(title, html, self)
+        page.show()
+        page.raise_()
+        return page
+
     def show_shortcuts(self) -> None:
-        QMessageBox.information(self, "Keyboard shortcuts", shortcuts_html())
+        self.show_help_page("Keyboard shortcuts", shortcuts_html())
+
+    def show_walkthrough(self) -> None:
+        self.show_help_page("Your first song", walkthrough_html())
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About MiniDAW", about_text())

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from daw.engine.comping import add_recorded_takes
 from daw.engine.recorder import Take
 from daw.engine.recovery import forget_used_journals
 from daw.engine.transport import Engine, EngineError, EngineState
@@ -36,6 +37,8 @@ class Session(QObject):
     engineStateChanged = Signal()
     selectionChanged = Signal()
     folderChanged = Signal()
+    auditionChanged = Signal()
+    """A variant of the song started or stopped playing in its place (`auditioned`)."""
     errorRaised = Signal(str)
     """A message for the person: an edit refused, a file that could not be read."""
 
@@ -47,8 +50,14 @@ class Session(QObject):
         self.view = ViewState()
         self.selected_clips: frozenset[str] = frozenset()
         self.selected_track: str | None = project.tracks[0].id if project.tracks else None
+        self.punch_region: tuple[int, int] | None = None
+        """The punch range set by two points or markers (frames), kept while punch is off."""
+        self.punch_enabled = False
         self.engine = engine
         self.engine_state = EngineState()
+        self.auditioned: Project | None = None
+        """The variant the engine plays instead of the song (a before/after comparison), or
+        None when it plays the song itself."""
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll_engine)
@@ -99,6 +108,8 @@ class Session(QObject):
         if self.selected_track not in {t.id for t in project.tracks}:
             self.selected_track = project.tracks[0].id if project.tracks else None
             self.selectionChanged.emit()
+        audition_ended = self.auditioned is not None
+        self.auditioned = None  # an edit is heard at once: the song, not a variant of it
         if self.engine is not None:
             try:
                 self.engine.set_project(project)
@@ -106,6 +117,22 @@ class Session(QObject):
                 self.errorRaised.emit(str(error))
         self.projectChanged.emit()
         self.historyChanged.emit()
+        if audition_ended:
+            self.auditionChanged.emit()
+
+    def audition(self, variant: Project | None) -> None:
+        """Let the engine play `variant` in the song's place (a loudness-matched before or
+        after of the master chain) without an undo step; None plays the song again. Any edit,
+        undo or redo ends the audition, so what is heard is never a stale variant."""
+        if variant is None and self.auditioned is None:
+            return
+        self.auditioned = variant
+        if self.engine is not None:
+            try:
+                self.engine.set_project(self.project if variant is None else variant)
+            except EngineError as error:
+                self.errorRaised.emit(str(error))
+        self.auditionChanged.emit()
 
     # --- selection (view state, outside undo) --------------------------------------------------
 
@@ -248,19 +275,27 @@ class Session(QObject):
         if self.engine is not None:
             self._engine_call(lambda e: e.set_loop(start, end, enabled))
 
+    def set_punch(self, start: int, end: int, enabled: bool = True) -> None:
+        """Set the punch range (and turn punching in on or off): recording then plays from
+        the pre-roll before `start` and only [start, end) is comped in. View state, like the
+        loop region: outside the project and outside undo."""
+        start, end = max(0, int(start)), int(end)
+        if end <= start:
+            return
+        self.punch_region = (start, end)
+        self.punch_enabled = bool(enabled)
+        self.view.changed.emit()
+        if self.engine is not None:
+            self._engine_call(lambda e: e.set_punch(start, end, enabled))
+
     def set_metronome(self, enabled: bool) -> None:
         self._engine_call(lambda e: e.set_metronome(enabled))
 
     def add_takes(self, takes: list[Take]) -> None:
-        """Put finished takes on their tracks, as one undo step."""
-        def place(project: Project) -> Project:
-            for take in takes:
-                project = ops.add_recorded_clip(project, take.track_id, take.media,
-                                                take.start_frame, take.source_offset_frames,
-                                                take.length_frames)
-            return project
-
-        self.edit("Record", place)
+        """Keep finished takes on their tracks and comp them in, as one undo step: the old
+        comp under them is replaced, never destroyed (undo, or the take lanes, bring it back)."""
+        self.edit("Record", lambda project: add_recorded_takes(
+            project, takes, self.view.comp_crossfade_frames(project)))
 
     def _poll_engine(self) -> None:
         if self.engine is None:

@@ -3,7 +3,7 @@ the position, big and readable, as bars.beats and as time."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -15,18 +15,33 @@ from PySide6.QtWidgets import (
 )
 
 from daw.model import ops
+from daw.ui.icons import icon
 from daw.ui.session import Session
 from daw.ui.view_state import bars_beats, clock
 
 
-def _button(text: str, tip: str, checkable: bool = False) -> QToolButton:
+def _button(text: str, tip: str, checkable: bool = False, icon_name: str = "") -> QToolButton:
+    """A transport button with its icon from the resources; the text shows only if the icon
+    is missing (and names the button for screen readers either way)."""
     button = QToolButton()
     button.setText(text)
     button.setToolTip(tip)
+    button.setAccessibleName(tip.split(" (")[0])
+    _set_icon(button, icon_name)
+    button.setIconSize(QSize(20, 20))
     button.setCheckable(checkable)
     button.setMinimumSize(38, 32)
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space belongs to the transport, not buttons
     return button
+
+
+def _set_icon(button: QToolButton, icon_name: str) -> None:
+    found = icon(icon_name) if icon_name else None
+    if found is None or found.isNull():
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        return
+    button.setIcon(found)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
 
 
 class TransportBar(QWidget):
@@ -38,13 +53,15 @@ class TransportBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.setSpacing(6)
-        self.rewind = _button("|◀", "Back to the start (Home)")
-        self.play = _button("▶", "Play / stop (Space)")
-        self.stop = _button("■", "Stop")
-        self.record = _button("●", "Record the armed tracks (R)")
+        self.rewind = _button("|◀", "Back to the start (Home)", icon_name="rewind")
+        self.play = _button("▶", "Play / stop (Space)", icon_name="play")
+        self.stop = _button("■", "Stop", icon_name="stop")
+        self.record = _button("●", "Record the armed tracks (R)", icon_name="record")
         self.record.setObjectName("recordButton")
-        self.loop = _button("⟲", "Loop the region set on the ruler", checkable=True)
-        self.click = _button("Click", "Metronome click", checkable=True)
+        self.loop = _button("⟲", "Loop the region set on the ruler", checkable=True,
+                            icon_name="loop")
+        self.click = _button("Click", "Metronome click", checkable=True, icon_name="click")
+        self._shown_playing: bool | None = None
         for button in (self.rewind, self.play, self.stop, self.record, self.loop, self.click):
             layout.addWidget(button)
         layout.addSpacing(16)
@@ -128,7 +145,10 @@ class TransportBar(QWidget):
         project = self.session.project
         frame = state.position_frame
         self.position.setText(f"{bars_beats(project, frame)}   {clock(frame, project.sample_rate)}")
-        self.play.setText("❚❚" if state.playing else "▶")
+        if state.playing != self._shown_playing:
+            self._shown_playing = state.playing
+            self.play.setText("❚❚" if state.playing else "▶")
+            _set_icon(self.play, "pause" if state.playing else "play")
         self.record.setChecked(state.recording)
         self.record.setProperty("recording", state.recording)
         available = state.device is not None

@@ -13,7 +13,9 @@ import pytest
 import soundfile as sf
 
 from daw.cli import main
-from daw.model.store import load_project
+from daw.model import chains
+from daw.model.project import MASTER
+from daw.model.store import load_project, save_project
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -110,35 +112,96 @@ def test_render_ranges_bit_depth_and_rate(project: Path, tmp_path: Path, capsys)
     assert abs(info.frames - 96000) <= 1
 
 
+def test_render_flac_unmastered_with_stems_and_a_report(project: Path, tmp_path: Path,
+                                                        capsys) -> None:
+    sine(tmp_path / "a.wav", 48000, 1.0, 500)
+    sine(tmp_path / "b.wav", 48000, 0.5, 300, amp=0.25, channels=2)
+    run(capsys, "import", str(project), str(tmp_path / "a.wav"), str(tmp_path / "b.wav"),
+        "--at", "0.5")
+    save_project(project, chains.add_effect(load_project(project), MASTER, "gain",
+                                            {"gain_db": 6.0}))
+    render = ["render", str(project), "--no-report", "-q", "--bit-depth", "32f", "-o"]
+    assert run(capsys, *render, str(tmp_path / "raw.wav"), "--unmastered")[0] == 0
+    assert run(capsys, *render, str(tmp_path / "mastered.wav"))[0] == 0
+    raw, _ = sf.read(tmp_path / "raw.wav", dtype="float32", always_2d=True)
+    mastered, _ = sf.read(tmp_path / "mastered.wav", dtype="float32", always_2d=True)
+    np.testing.assert_allclose(mastered, raw * 10 ** (6 / 20), rtol=1e-6, atol=0)
+
+    out = tmp_path / "mix.flac"
+    code, text, err = run(capsys, "render", str(project), "-o", str(out), "--bit-depth", "16",
+                          "--no-dither", "--unmastered", "--stems", str(tmp_path / "stems"))
+    assert code == 0, err
+    info = sf.info(out)
+    assert (info.format, info.subtype, info.samplerate) == ("FLAC", "PCM_16", 48000)
+    ints, _ = sf.read(out, dtype="int16", always_2d=True)
+    np.testing.assert_array_equal(ints, np.rint(raw.astype(np.float64) * 2**15))
+    assert np.count_nonzero(ints[:24000]) == 0  # silence stays silent without dither
+    stems = sorted(p.name for p in (tmp_path / "stems").iterdir())
+    assert stems == ["Song - a.flac", "Song - b.flac"]
+    assert all(sf.info(tmp_path / "stems" / n).frames == len(ints) for n in stems)
+    assert f"wrote {out}" in err and "wrote 2 stems into" in err
+    report = json.loads((tmp_path / "mix.loudness.json").read_text())
+    assert report["bounce"]["mastered"] is False and report["bounce"]["dither"] is False
+    assert report["bounce"]["stems"] == stems and report["frames"] == len(ints)
+    assert text == (tmp_path / "mix.loudness.txt").read_text()
+    assert text.startswith("mix.flac: 16-bit FLAC, unmastered\nIntegrated loudness: ")
+    assert not (tmp_path / "raw.loudness.json").exists()
+
+
 @pytest.mark.parametrize(
-    ("argv", "message"),
+    ("argv", "message", "status"),
     [
-        (["render", "{missing}", "-o", "{tmp}/x.wav"], "no such project"),
-        (["render", "{project}", "-o", "{tmp}/x.wav"], "nothing to render"),
-        (["render", "{project}", "-o", "{tmp}/x.wav", "--marker", "Chorus"], "no marker"),
+        (["render", "{missing}", "-o", "{tmp}/x.wav"], "no such project", 1),
+        (["render", "{project}", "-o", "{tmp}/x.wav"], "nothing to render", 1),
+        (["render", "{project}", "-o", "{tmp}/x.wav", "--marker", "Chorus"], "no marker", 1),
         (["render", "{project}", "-o", "{tmp}/x.wav", "--marker", "A", "--start", "1"],
-         "either --marker"),
-        (["analyze", "{tmp}/nothing.wav"], "nothing.wav: file not found"),
-        (["analyze", "{tmp}/notes.txt"], "notes.txt: not an audio file"),
-        (["import", "{project}", "{tmp}/notes.txt"], "notes.txt"),
-        (["new", "{project}"], "already there"),
-        (["new", "{tmp}/Odd", "--time-signature", "four"], "time signature"),
-        (["new", "{tmp}/Odd", "--tempo", "1000"], "tempo"),
+         "either --marker", 2),
+        (["render", "{project}", "-o", "{tmp}/x.wav", "--format", "flac"],
+         "a FLAC file should not end in .wav", 2),
+        (["render", "{project}", "-o", "{tmp}/x.flac", "--bit-depth", "32f"],
+         "FLAC holds 16 or 24 bit", 2),
+        (["render", "{project}", "-o", "{tmp}/x.wav", "--rate", "1000"],
+         "sample rate 1000 Hz is not supported", 2),
+        (["render", "{project}", "-o", "{tmp}/x.wav", "--start", "-1"],
+         "--start must not be negative", 2),
+        (["render", "{project}", "-o", "{tmp}/x.wav", "--start", "2", "--end", "1"],
+         "the range ends where it starts or before", 2),
+        (["render", "{project}", "-o", "{tmp}/x.wav", "--stems", "{tmp}/notes.txt"],
+         "notes.txt: not a folder", 1),
+        (["analyze", "{tmp}/nothing.wav"], "nothing.wav: file not found", 1),
+        (["analyze", "{tmp}/notes.txt"], "notes.txt: not an audio file", 1),
+        (["import", "{project}", "{tmp}/notes.txt"], "notes.txt", 1),
+        (["new", "{project}"], "already there", 1),
+        (["new", "{tmp}/Odd", "--time-signature", "four"], "time signature", 1),
+        (["new", "{tmp}/Odd", "--tempo", "1000"], "tempo", 1),
     ],
 )
 def test_user_errors_are_one_clear_line(project: Path, tmp_path: Path, capsys, argv,
-                                        message: str) -> None:
+                                        message: str, status: int) -> None:
     (tmp_path / "notes.txt").write_text("not audio")
+    if "--stems" in argv:  # something to render, so that the stems are what fails
+        sine(tmp_path / "a.wav", 48000, 0.5, 500)
+        run(capsys, "import", str(project), str(tmp_path / "a.wav"))
     before = sorted(p.name for p in (project / "audio").iterdir())
     subs = {"missing": str(tmp_path / "Missing.minidaw"), "tmp": str(tmp_path),
             "project": str(project)}
     code, _, err = run(capsys, *(a.format(**subs) for a in argv))
-    assert code == 1
+    assert code == status
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("daw: error: ")
     assert message in lines[0]
     assert "Traceback" not in err
     assert sorted(p.name for p in (project / "audio").iterdir()) == before
+
+
+def test_options_refused_by_argparse_are_one_line_too(project: Path, tmp_path: Path,
+                                                      capsys) -> None:
+    with pytest.raises(SystemExit) as leaving:
+        main(["render", str(project), "-o", str(tmp_path / "x.mp3"), "--format", "mp3"])
+    assert leaving.value.code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("daw: error: argument --format: invalid")
+    assert lines[0].endswith("(see daw render --help)")
 
 
 def test_damaged_project_and_missing_media(project: Path, tmp_path: Path, capsys) -> None:

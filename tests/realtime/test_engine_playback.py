@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from daw.dsp.click import Metronome
+from daw.engine.click_sounds import click_sounds
 from daw.engine.transport import EngineConfig
 from daw.model import ops
 from tests.engine.songs import RATE
@@ -113,7 +114,8 @@ def test_metronome_during_playback_clicks_on_the_beat(tmp_path: Path, jack_devic
         engine.stop()
     heard = audio.speaker.captured()
     expected = np.zeros((3 * RATE, 2), dtype=np.float32)
-    Metronome(RATE, 150.0, 4, 4, level_db=-3.0).add_to(10000, expected)
+    metronome = Metronome(RATE, 150.0, 4, 4, level_db=-3.0, sounds=click_sounds(RATE))
+    metronome.add_to(10000, expected)
     start = find(expected[:, 0], heard[:, 0])
     np.testing.assert_array_equal(heard[start:start + len(expected)], expected)
     beats = [f for f in range(0, 10000 + 3 * RATE, 19200) if f >= 10000]

@@ -1,16 +1,21 @@
-"""The session: edits as undo steps, selection kept valid, files saved and imported."""
+"""The session: edits as undo steps, selection kept valid, files saved and imported, recorded
+takes kept and comped in, the punch range."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
 
-from daw.model import ops
+from daw.engine.recorder import Take
+from daw.model import MediaRef, ops
 from daw.model.store import load_project
 from daw.ui.session import Session
 from tests.engine.songs import Song, tone
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def make_session(tmp_path: Path) -> tuple[Session, Song]:
@@ -83,3 +88,40 @@ def test_import_files_is_one_step_and_skips_bad_files(qtbot, tmp_path: Path) -> 
                                                                      (52800, 2400)]
     session.undo()
     assert len(session.project.track("A").clips) == 1
+
+
+def recorded_take(song: Song, name: str, start: int, comp: tuple[int, int] | None) -> Take:
+    """A take as the engine hands it over when recording stops (its file in the project)."""
+    data = tone(2 * 48000, 330, seed=4)
+    sf.write(song.folder / "audio" / f"{name}.wav", data, 48000, subtype="FLOAT")
+    ref = MediaRef(f"media-{name}", f"audio/{name}.wav", 1, len(data), f"{name}.wav")
+    return Take("A", ref, start, 1000, 40000, comp)
+
+
+def test_a_recording_is_kept_as_takes_and_comped_in_one_step(qtbot, tmp_path: Path) -> None:
+    session, song = make_session(tmp_path)
+    before = session.project
+    takes = [recorded_take(song, "pass", 4000, None),
+             recorded_take(song, "punch", 4000, (10000, 30000))]
+    with qtbot.waitSignal(session.projectChanged):
+        session.add_takes(takes)
+    assert session.history.undo_label == "Record"
+    track = session.project.track("A")
+    assert [t.name for t in track.takes] == ["Take 1", "Take 2"]
+    assert [(c.take_id, c.start_frame, c.end_frame) for c in track.clips] == [
+        ("", 0, 10480), (track.takes[1].id, 10000, 30000), ("", 29520, 48000)]
+    assert {"media-pass", "media-punch", "a"} <= {m.id for m in session.project.media}
+    session.undo()  # one step brings the old clip back whole, and forgets the takes
+    assert session.project == before
+
+
+def test_the_punch_range_is_view_state(qtbot, tmp_path: Path) -> None:
+    session, _ = make_session(tmp_path)
+    with qtbot.waitSignal(session.view.changed):
+        session.set_punch(48000, 96000)
+    assert (session.punch_region, session.punch_enabled) == ((48000, 96000), True)
+    session.set_punch(48000, 96000, enabled=False)
+    assert session.punch_region == (48000, 96000) and not session.punch_enabled
+    session.set_punch(5000, 5000)  # an empty range is ignored
+    assert session.punch_region == (48000, 96000)
+    assert not session.history.can_undo
