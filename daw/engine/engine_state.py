@@ -9,14 +9,20 @@ from daw.engine.audio_io import StreamInfo
 from daw.engine.live_peaks import TakePreview
 from daw.engine.master_meter import MasterMeterReading
 
+EXACT_RESTORE_GUESS = 0.005
+"""Seconds to allow, before the first rewrite has measured it, for going back to a saved
+state and rendering up to one chunk again unheard."""
 INEXACT_RESTORE_GUESS = 0.030
 """Seconds to allow for replaying effects' input, before the first rewrite has measured it."""
 
 
 @dataclass(frozen=True)
 class EngineConfig:
-    render_chunk_frames: int = 1024
-    """Rendering steps; an edit while playing re-renders from the next step boundary."""
+    render_chunk_frames: int = 4096
+    """Rendering steps while playing: long steps keep the per-step overhead low."""
+    edit_chunk_frames: int = 1024
+    """Rendering steps while the render-ahead grows back after an edit, so that the next
+    move of a dragged knob has a saved state close at hand."""
     ahead_frames: int = 12288
     """How far the render thread keeps ahead of the device (≈ 250 ms at 48 kHz)."""
     edit_keep_seconds: float = 0.020

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import soxr
@@ -43,8 +43,8 @@ class _Segment:
     """Track and master levels of this chunk, shown when it is heard."""
     state: object | None = None
     """The renderer's state before this chunk (None when chunks cannot be rendered again)."""
-    head: np.ndarray | None = None
-    """The chunk's first frames as written, to crossfade from if it is rendered again."""
+    audio: np.ndarray | None = None
+    """The chunk as written, to crossfade from where it is rendered again."""
     gain_reduction: dict[str, float] = field(default_factory=dict)
     """The deepest gain reduction of each dynamics effect in this chunk, by effect id."""
     master: np.ndarray | None = None
@@ -103,19 +103,24 @@ class PlaybackFeeder:
             if self.device_rate != self.project_rate else None
         )
 
-    def fill(self, write, room: int, buffered: int, target: int) -> int:
+    def fill(self, write, room: int, buffered: int, target: int,
+             chunk_frames: int | None = None) -> int:
         """Render chunks while the ring holds fewer than `target` frames and has room.
 
         `write(frames) -> int` puts frames into the ring. Returns the frames written.
+        `chunk_frames` (at most the feeder's own) renders smaller steps, as the engine does
+        while the person is editing: each step is a point to render again from.
         """
+        chunk = self.chunk_frames if chunk_frames is None else min(chunk_frames,
+                                                                     self.chunk_frames)
         total = 0
-        while buffered + total < target and room - total >= self.chunk_frames * 2:
-            total += self._render_chunk(write)
+        while buffered + total < target and room - total >= chunk * 2:
+            total += self._render_chunk(write, chunk)
         return total
 
-    def _render_chunk(self, write) -> int:
+    def _render_chunk(self, write, chunk: int) -> int:
         start = self.next_frame
-        n = self.chunk_frames
+        n = chunk
         if self.loop is not None:
             loop_start, loop_end = self.loop
             if start >= loop_end:
@@ -136,8 +141,8 @@ class PlaybackFeeder:
         meter = self.renderer.meter
         levels = meter.take() if meter is not None else {}
         reductions = meter.take_gain_reduction() if meter is not None else {}
-        head = out[:REWRITE_CROSSFADE_FRAMES].copy() if state is not None else None
-        self._segments.append(_Segment(self.written, written, start, n, levels, state, head,
+        audio = out.copy() if state is not None else None
+        self._segments.append(_Segment(self.written, written, start, n, levels, state, audio,
                                        reductions, master))
         self.written += written
         self.next_frame = start + n
@@ -146,23 +151,29 @@ class PlaybackFeeder:
         return written
 
     def rewrite(self, earliest_ring_frame: int, take_back) -> bool:
-        """Render again, with the current plan, every chunk from the first one that starts at
-        or after ring frame `earliest_ring_frame` (counted since `start`).
+        """Render again, with the current plan, everything from ring frame
+        `earliest_ring_frame` (counted since `start`) on.
 
+        The renderer goes back to the state saved before the chunk holding that frame and
+        renders the start of that chunk once more, unheard, to come to the frame itself: so
+        chunks can stay long (cheap) while an edit is still heard from any frame.
         `take_back(frames) -> int` withdraws that many frames from the end of the ring: the
         frames, 0 if the ring refused (too close to the device), -1 if the ring is broken and
-        must be started again. Returns True when chunks were withdrawn; the next `fill`
-        renders them again. Not possible while resampling (soxr keeps state it cannot give
+        must be started again. Returns True when audio was withdrawn; the next `fill`
+        renders it again. Not possible while resampling (soxr keeps state it cannot give
         back): then the edit is heard after the render-ahead, as before.
         """
         if self._resampler is not None:
             return False
         index = next((i for i, seg in enumerate(self._segments)
-                      if seg.ring_start >= earliest_ring_frame and seg.state is not None), None)
+                      if earliest_ring_frame < seg.ring_start + seg.ring_frames
+                      and seg.state is not None), None)
         if index is None:
             return False
         seg = self._segments[index]
-        frames = self.written - seg.ring_start
+        earliest_ring_frame = max(earliest_ring_frame, seg.ring_start)
+        offset = earliest_ring_frame - seg.ring_start
+        frames = self.written - earliest_ring_frame
         if frames <= 0:
             return False
         taken = take_back(frames)
@@ -172,14 +183,32 @@ class PlaybackFeeder:
             return False
         began = time.perf_counter()
         self.renderer.restore(seg.state)
+        if offset:
+            self._render_unheard(seg.timeline_start, offset)
         self.restore_seconds = time.perf_counter() - began
-        self.next_frame = seg.timeline_start
-        self.written = seg.ring_start
-        self._fade_from = None if getattr(seg.state, "exact", False) else seg.head
+        self.next_frame = seg.timeline_start + offset
+        self.written = earliest_ring_frame
+        exact = getattr(seg.state, "exact", False)
+        self._fade_from = (None if exact or seg.audio is None
+                           else seg.audio[offset:offset + REWRITE_CROSSFADE_FRAMES])
         while len(self._segments) > index:
             self._segments.pop()
+        if offset:
+            # Its saved state no longer leads to what was rendered after the edit: a later
+            # edit goes back to the next chunk instead.
+            self._segments.append(replace(
+                seg, ring_frames=offset, timeline_frames=offset, state=None, audio=None,
+                master=None if seg.master is None else seg.master[:offset]))
         self.rewrites += 1
         return True
+
+    def _render_unheard(self, start: int, frames: int) -> None:
+        """Render frames only to bring the effects' state forward (no meters, no output)."""
+        meter, self.renderer.meter = self.renderer.meter, None
+        try:
+            self.renderer.render(start, self._chunk[:frames])
+        finally:
+            self.renderer.meter = meter
 
     @staticmethod
     def _crossfade(old: np.ndarray, block: np.ndarray) -> None:

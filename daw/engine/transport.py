@@ -26,7 +26,13 @@ from daw.engine.audio_io import AudioDeviceError, AudioIO, StreamInfo
 from daw.engine.calibration import CalibrationError, measure_round_trip
 from daw.engine.click_sounds import click_sounds
 from daw.engine.devices import AudioUnavailable, Device, DeviceNotFound, choose_rate, find_device
-from daw.engine.engine_state import INEXACT_RESTORE_GUESS, EngineConfig, EngineError, EngineState
+from daw.engine.engine_state import (
+    EXACT_RESTORE_GUESS,
+    INEXACT_RESTORE_GUESS,
+    EngineConfig,
+    EngineError,
+    EngineState,
+)
 from daw.engine.live_peaks import LivePeaks
 from daw.engine.master_meter import MasterMeter
 from daw.engine.monitor import Monitor
@@ -233,8 +239,10 @@ class Engine:
                 self._underruns += 1
             ring = io.play.ring
             started = time.perf_counter()
+            editing = self._regrow_from is not None
             written = self._feeder.fill(ring.write, ring.write_available, ring.read_available,
-                                        self._ahead_target(io.info.rate))
+                                        self._ahead_target(io.info.rate),
+                                        self.config.edit_chunk_frames if editing else None)
             if written:
                 spent = time.perf_counter() - started
                 self._dsp_load = spent / (written / io.info.rate)
@@ -484,7 +492,8 @@ class Engine:
         # that replay their input (reverb, chorus) take tens of milliseconds to.
         restoring = feeder.restore_seconds
         if restoring is None:
-            restoring = 0.0 if feeder.renderer.snapshot().exact else INEXACT_RESTORE_GUESS
+            restoring = (EXACT_RESTORE_GUESS if feeder.renderer.snapshot().exact
+                         else INEXACT_RESTORE_GUESS)
         keep_seconds = self.config.edit_keep_seconds + 2.0 * restoring
         keep = max(round(keep_seconds * info.rate), 2 * info.block_size)
         consumed = feeder.written - io.play.ring.read_available

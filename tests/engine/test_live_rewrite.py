@@ -84,13 +84,15 @@ def test_rendering_again_without_an_edit_changes_nothing(tmp_path: Path) -> None
     with MediaPool(song.folder, song.project.media) as pool:
         feeder, ring = play(song.project, pool)
         assert feeder.rewrite(3000, ring.take_back)
-        assert len(ring.frames) == 3072  # back to the first chunk boundary after frame 3000
+        assert len(ring.frames) == 3000  # from that very frame, mid-chunk
         feeder.fill(ring.write, 1 << 20, 0, AHEAD)
         expected = reference(song.project, pool, len(ring.frames))
-    np.testing.assert_array_equal(ring.frames, expected)
+    # The EQ and the compressor split their work at block edges, so a render in other
+    # steps may differ in the last bit of float32; nothing more.
+    np.testing.assert_allclose(ring.frames, expected, rtol=0, atol=2e-7)
 
 
-def test_a_fader_move_is_heard_from_the_next_chunk_and_the_tails_run_on(tmp_path: Path) -> None:
+def test_a_fader_move_is_heard_from_the_frame_asked_and_the_tails_run_on(tmp_path: Path) -> None:
     song = song_with(tmp_path, *EXACT_CHAIN)
     quieter = ops.set_track_gain(song.project, "T0", -20.0)
     with MediaPool(song.folder, song.project.media) as pool:
@@ -100,13 +102,13 @@ def test_a_fader_move_is_heard_from_the_next_chunk_and_the_tails_run_on(tmp_path
         feeder.fill(ring.write, 1 << 20, 0, AHEAD)
         old = reference(song.project, pool, len(ring.frames))
         new = reference(quieter, pool, len(ring.frames))
-    # Up to the chunk boundary: what was already there. From a ramp's length after it: the
+    # Up to the frame asked for: what was already there. From a ramp's length after it: the
     # whole song as if the fader had always been down (the chain before the fader, with its
     # delay and compressor state, ran on unbroken).
-    np.testing.assert_array_equal(ring.frames[:3072], old[:3072])
-    np.testing.assert_array_equal(ring.frames[3072 + 2048:], new[3072 + 2048:])
-    step = np.abs(np.diff(ring.frames[3000:3200, 0])).max()
-    assert step < 2 * np.abs(np.diff(old[3000:3200, 0])).max()  # no click at the change
+    np.testing.assert_array_equal(ring.frames[:2500], old[:2500])
+    np.testing.assert_allclose(ring.frames[2500 + 2048:], new[2500 + 2048:], rtol=0, atol=2e-7)
+    step = np.abs(np.diff(ring.frames[2400:2700, 0])).max()
+    assert step < 2 * np.abs(np.diff(old[2400:2700, 0])).max()  # no click at the change
 
 
 def test_an_effect_knob_is_heard_with_its_state_carried(tmp_path: Path) -> None:
