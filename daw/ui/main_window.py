@@ -29,6 +29,7 @@ from daw.ui.cleanup import clean_up_project
 from daw.ui.device_banner import install_device_banner
 from daw.ui.help import about_text, shortcuts_html, walkthrough_html
 from daw.ui.help_dialog import HelpDialog
+from daw.ui.mastering import MasteringDock
 from daw.ui.mixer import MixerPanel
 from daw.ui.session import Session
 from daw.ui.timeline import TimelineView
@@ -56,6 +57,7 @@ class MainWindow(QMainWindow):
         self.error_dialogs_enabled = True
         """Tests turn this off and read `last_error` instead of clicking dialogs away."""
         self.last_error: str | None = None
+        self.mastering_dock = MasteringDock(session, self)
         self._build(session)
         self.resize(1280, 820)
         geometry = self.settings.value("geometry")
@@ -133,6 +135,8 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         self._action(file, "&Import Audio…", self.import_dialog, "Ctrl+I")
         self.bounce_action = self._action(file, "&Bounce…", self.bounce_dialog, "Ctrl+B")
+        self._action(file, "&Master Assistant…", lambda: self.mastering_dock.open_assistant())
+        self._action(file, "Master A&lbum…", lambda: self.mastering_dock.open_album())
         self._action(file, "Clean &Up Project…", self.clean_up)
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -175,6 +179,7 @@ class MainWindow(QMainWindow):
         master = self._action(view, "Show &Master Track", s.view.set_show_master, checkable=True)
         master.setChecked(s.view.show_master)
         view.addAction(self.mixer_dock.toggleViewAction())
+        view.addAction(self.mastering_dock.toggleViewAction())
 
         transport = bar.addMenu("T&ransport")
         self._action(transport, "&Play / Stop", s.toggle_play, "Space")
@@ -368,6 +373,7 @@ class MainWindow(QMainWindow):
         self.removeDockWidget(self.mixer_dock)
         self.mixer_dock.deleteLater()
         old_mixer.deleteLater()
+        self.mastering_dock.follow(session)
         self._build(session)
         self.device_banner.follow(session)
 
@@ -554,6 +560,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("windowState", self.saveState())
         self.timeline.shutdown()
+        self.mastering_dock.panel.shutdown()
         self.session.shutdown()
         event.accept()
 
