@@ -116,6 +116,13 @@ def set_master_gain(project: Project, gain_db: float) -> Project:
     return replace(project, master=replace(project.master, gain_db=float(gain_db)))
 
 
+def set_master_target(project: Project, name: str) -> Project:
+    """Remember the mastering target chosen for the song (a target's name; "" for none)."""
+    if not isinstance(name, str):
+        raise EditError(f"a mastering target is named by text, not {name!r}")
+    return replace(project, master=replace(project.master, target=name.strip()))
+
+
 def add_media(project: Project, ref: MediaRef) -> Project:
     """Add an imported file to the media table (the importer made `ref`)."""
     _unique_id(project, ref.id, "media")

@@ -9,7 +9,6 @@ becomes the master strip's chain, editable there.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -29,7 +28,7 @@ from daw.engine.assistant import AssistantResult
 from daw.engine.master_meter import MasterMeterReading
 from daw.engine.targets import Target
 from daw.engine.transport import EngineError
-from daw.model import Project
+from daw.model import Project, ops
 from daw.ui.mastering.album_dialog import AlbumDialog
 from daw.ui.mastering.assistant_dialog import AssistantDialog
 from daw.ui.mastering.compare import ComparisonSwitch
@@ -50,7 +49,7 @@ QLabel#MasterWarning { color: #e3b341; font-size: 8pt; }
 
 def with_target(project: Project, name: str) -> Project:
     """The project with `name` as its mastering target."""
-    return replace(project, master=replace(project.master, target=name))
+    return ops.set_master_target(project, name)
 
 
 class MasteringPanel(QWidget):
