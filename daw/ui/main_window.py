@@ -30,20 +30,16 @@ from daw.ui.device_banner import install_device_banner
 from daw.ui.help import about_text, shortcuts_html, walkthrough_html
 from daw.ui.help_dialog import HelpDialog
 from daw.ui.mastering import MasteringDock
+from daw.ui.menus import build_menus
 from daw.ui.mixer import MixerPanel
 from daw.ui.session import Session
 from daw.ui.timeline import TimelineView
-from daw.ui.timeline.ruler import punch_choices, toggle_punch
+from daw.ui.timeline.ruler import toggle_punch
 from daw.ui.transport_bar import TransportBar
-from daw.ui.view_state import SNAP_CHOICES
 
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.oga *.aif *.aiff *.mp3);;All files (*)"
 RECENT_KEY = "recentProjects"
 RECENT_KEPT = 10
-COMP_CROSSFADES_MS = (0.0, 5.0, 10.0, 20.0, 40.0)
-"""The comp crossfade choices of the Options menu (10 ms by default)."""
-PREROLL_CHOICES_SECONDS = (0.0, 1.0, 2.0, 4.0)
-"""The pre-roll choices of the Options menu: how long the song plays before a punch-in."""
 
 
 class MainWindow(QMainWindow):
@@ -123,125 +119,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
-        s = self.session
-        bar = self.menuBar()
-        file = bar.addMenu("&File")
-        self._action(file, "&New…", self.new_project, QKeySequence.StandardKey.New)
-        self._action(file, "&Open…", self.open_dialog, QKeySequence.StandardKey.Open)
-        self.recent_menu = file.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        self.save_action = self._action(file, "&Save", self.save, QKeySequence.StandardKey.Save)
-        self._action(file, "Save &As…", self.save_as, "Ctrl+Shift+S")
-        file.addSeparator()
-        self._action(file, "&Import Audio…", self.import_dialog, "Ctrl+I")
-        self.bounce_action = self._action(file, "&Bounce…", self.bounce_dialog, "Ctrl+B")
-        self._action(file, "&Master Assistant…", lambda: self.mastering_dock.open_assistant())
-        self._action(file, "Master A&lbum…", lambda: self.mastering_dock.open_album())
-        self._action(file, "Clean &Up Project…", self.clean_up)
-        file.addSeparator()
-        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-
-        edit = bar.addMenu("&Edit")
-        self.undo_action = self._action(edit, "Undo", s.undo, QKeySequence.StandardKey.Undo)
-        self.redo_action = self._action(edit, "Redo", s.redo, "Ctrl+Shift+Z")
-        edit.addSeparator()
-        self.cut_action = self._action(edit, "Cu&t", self.timeline.cut,
-                                       QKeySequence.StandardKey.Cut)
-        self.copy_action = self._action(edit, "&Copy", self.timeline.copy,
-                                        QKeySequence.StandardKey.Copy)
-        self._action(edit, "&Paste", self.timeline.paste, QKeySequence.StandardKey.Paste)
-        t = self.timeline
-        self.duplicate_action = self._action(edit, "&Duplicate", t.duplicate_selected, "Ctrl+D")
-        self.split_action = self._action(edit, "&Split at Playhead", t.split_at_playhead, "S")
-        self.delete_action = self._action(edit, "De&lete", t.delete_selected,
-                                          QKeySequence.StandardKey.Delete)
-        self.select_all_action = self._action(edit, "Select &All", t.select_all,
-                                              QKeySequence.StandardKey.SelectAll)
-        edit.addSeparator()
-        self.clip_gain_action = self._action(edit, "Clip &Gain…", self.timeline.clip_gain_dialog,
-                                             "Ctrl+G")
-
-        track = bar.addMenu("&Track")
-        self._action(track, "&Add Track", self.add_track, "Ctrl+T")
-        self.remove_track_action = self._action(track, "&Remove Track", self.remove_track)
-        self._action(track, "Add &Bus", self.add_bus)
-        self.rename_track_action = self._action(track, "Re&name Track…", self.rename_track, "F2")
-        self.colour_action = self._action(track, "&Colour…", self.track_colour)
-        self.show_takes_action = self._action(track, "Show &Takes", self.timeline.toggle_takes,
-                                              checkable=True)
-
-        view = bar.addMenu("&View")
-        self._action(view, "Zoom &In", self.timeline.zoom_in, "Ctrl+=")
-        self._action(view, "Zoom &Out", self.timeline.zoom_out, "Ctrl+-")
-        self._action(view, "Zoom to &Song", self.timeline.zoom_to_song, "Ctrl+0")
-        follow = self._action(view, "&Follow Playhead", self._toggle_follow, checkable=True)
-        follow.setChecked(s.view.follow_playhead)
-        master = self._action(view, "Show &Master Track", s.view.set_show_master, checkable=True)
-        master.setChecked(s.view.show_master)
-        view.addAction(self.mixer_dock.toggleViewAction())
-        view.addAction(self.mastering_dock.toggleViewAction())
-
-        transport = bar.addMenu("T&ransport")
-        self._action(transport, "&Play / Stop", s.toggle_play, "Space")
-        self._action(transport, "&Record", s.record, "R")
-        self._action(transport, "Go to &Start", lambda: s.locate(0), "Home")
-        self._action(transport, "Go to &End", lambda: s.locate(s.project.end_frame), "End")
-        self._action(transport, "Add &Marker", self.timeline.add_marker_at_playhead, "M")
-        self.marker_actions = (
-            self._action(transport, "&Next Marker", self.timeline.next_marker, "Ctrl+Right"),
-            self._action(transport, "Pre&vious Marker", self.timeline.previous_marker,
-                         "Ctrl+Left"))
-        transport.addSeparator()
-        self.punch_action = self._action(transport, "P&unch In/Out", self.toggle_punch,
-                                         checkable=True)
-        for text, choose in punch_choices(s):
-            self._action(transport, text, choose)
-
-        options = bar.addMenu("&Options")
-        self._action(options, "&Audio Device…", self.audio_settings)
-        count_in = options.addMenu("&Count-in")
-        current = self._audio_settings().count_in_bars
-        self.count_in_actions = {}
-        for bars, label in ((0, "Off"), (1, "1 bar"), (2, "2 bars"), (4, "4 bars")):
-            action = self._action(count_in, label, lambda _=False, b=bars: self.set_count_in(b),
-                                  checkable=True)
-            action.setChecked(bars == current)
-            self.count_in_actions[bars] = action
-        preroll = options.addMenu("P&re-roll")
-        current_preroll = self._audio_settings().preroll_seconds
-        self.preroll_actions = {}
-        for seconds in PREROLL_CHOICES_SECONDS:
-            action = self._action(preroll, f"{seconds:g} s" if seconds else "Off",
-                                  lambda _=False, v=seconds: self.set_preroll(v),
-                                  checkable=True)
-            action.setChecked(seconds == current_preroll)
-            self.preroll_actions[seconds] = action
-        self.click_playback_action = self._action(
-            options, "Click During &Playback", self.set_click_during_playback, checkable=True)
-        self.click_playback_action.setChecked(self._audio_settings().click_during_playback)
-        snap = options.addMenu("&Snap")
-        for name in SNAP_CHOICES:
-            action = self._action(snap, name, lambda _=False, n=name: s.view.set_snap(n),
-                                  checkable=True)
-            action.setChecked(name == s.view.snap)
-            s.view.changed.connect(lambda a=action, n=name: a.setChecked(s.view.snap == n))
-        crossfade = options.addMenu("Comp &Crossfade")
-        for ms in COMP_CROSSFADES_MS:
-            action = self._action(crossfade, f"{ms:g} ms" if ms else "Off",
-                                  lambda _=False, m=ms: s.view.set_comp_crossfade_ms(m),
-                                  checkable=True)
-            s.view.changed.connect(
-                lambda a=action, m=ms: a.setChecked(s.view.comp_crossfade_ms == m))
-            action.setChecked(s.view.comp_crossfade_ms == ms)
-        s.view.changed.connect(self._update_actions)
-
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&Keyboard Shortcuts", self.show_shortcuts, "F1")
-        self._action(help_menu, "&First Song Walkthrough", self.show_walkthrough)
-        self._action(help_menu, "&About MiniDAW", self.show_about)
-        self._update_actions()
-
-    # --- titles, status and enabled actions ---------------------------------------------------
+        build_menus(self)
 
     def _update_title(self) -> None:
         s = self.session
