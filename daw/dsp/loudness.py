@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from daw.dsp.eq import limit_blas_threads
+from daw.dsp.blas import limit_blas_threads
 
 ABSOLUTE_GATE_LUFS = -70.0
 RELATIVE_GATE_LU = -10.0

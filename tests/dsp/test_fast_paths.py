@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from daw.dsp import eq
+from daw.dsp import blas, eq
 from daw.dsp.dynamics import COMPRESSOR_PARAMETERS, make_compressor
 from daw.dsp.envelope import (
     OnePole,
@@ -84,10 +84,10 @@ def test_release_after_a_loud_part_continues_below_the_knee() -> None:
 
 
 def test_blas_limit_leaves_a_chosen_thread_count_alone(monkeypatch) -> None:
-    monkeypatch.setattr(eq, "_blas_limited", False)
+    monkeypatch.setattr(blas, "_blas_limited", False)
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
-    assert eq.limit_blas_threads() is False
-    assert eq._blas_limited is False
+    assert blas.limit_blas_threads() is False
+    assert blas._blas_limited is False
 
 
 def test_eq_on_one_blas_thread_matches_the_sample_by_sample_cascade() -> None:
