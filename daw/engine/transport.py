@@ -676,4 +676,4 @@ class Engine:
         recorder.set_origin(origin)
         self._live_peaks = LivePeaks({t.id: t.input_channels for t in armed}, origin,
                                      plan.record_from, self._project.sample_rate / io.info.rate,
-                                     rate=io.info.rate)
+                                     rate=io.info.rate, loop=plan.loop)

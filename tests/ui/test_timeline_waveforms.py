@@ -4,19 +4,31 @@ clip by clip, samples are decoded once around the view, and tiles join without a
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QImage
 
+from daw.engine.live_peaks import LivePeaks
 from daw.media import MediaError
 from daw.media.peaks import FINEST_WINDOW, PeakReader, build_peaks
+from daw.model import timing
+from daw.ui.session import Session
+from daw.ui.timeline import TimelineView
 from daw.ui.timeline.clip_body import TILE
 from daw.ui.timeline.columns import SampleBlocks, column_extremes, peak_source
 from tests.engine.songs import Song, tone
-from tests.ui.timeline_helpers import Timeline, audio, brightness, make_timeline
+from tests.ui.timeline_helpers import (
+    BEAT,
+    FRAMES_PER_PIXEL,
+    Timeline,
+    audio,
+    brightness,
+    make_timeline,
+)
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -174,3 +186,69 @@ def test_body_tiles_are_kept_until_the_clip_or_the_zoom_changes(qtbot, tmp_path:
     tl.session.view.set_zoom(190.0, 0)
     bodies.tiles([(clip, colour, tl.clip_rect("c2"), False)], area)
     assert first[0][1].copy(first[0][2]) == before  # a new zoom drew elsewhere
+
+
+@pytest.mark.parametrize("fpp", [400.0, 60.0, 0.5])
+def test_a_stretched_clip_spreads_its_waveform_over_its_length(qtbot, tmp_path: Path,
+                                                               fpp: float) -> None:
+    """Noise in the first half of the media, silence in the second, stretched twice as long:
+    the noise covers the first half of the clip on the timeline, from the peaks, from the
+    sample columns, and drawn sample by sample."""
+    frames = {400.0: 96_000, 60.0: 24_000, 0.5: 200}[fpp]  # 480 or 800 pixels stretched
+    burst = np.zeros((frames, 1), dtype=np.float32)
+    burst[:frames // 2, 0] = np.random.default_rng(3).uniform(-0.8, 0.8, frames // 2)
+    song = Song(tmp_path / "Song.minidaw")
+    song.media("n", burst)
+    song.track("t1")
+    song.clip("t1", "n", round(20 * fpp), "c")  # at x = 20
+    song.project = timing.set_clip_stretch(song.project, "c", 2.0)
+    session = Session(song.project, song.folder)
+    view = TimelineView(session)
+    qtbot.addWidget(view)
+    view.resize(1200, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(view.waveforms_ready, timeout=10000)
+    session.view.set_zoom(fpp, 0)
+    session.view.scroll_to(0)
+    tl = Timeline(view, session, song)
+    clip, rect = tl.clip("c"), tl.clip_rect("c")
+    assert clip.length_frames == 2 * frames and clip.source_frames == frames
+    assert rect.left() == 20 and rect.width() == 2 * frames / fpp
+    image = brightness(view.lanes.grab().toImage())
+    centre = rect.top() + rect.height() / 2
+    # Bright pixels below the centre line (clear of the name and the handles above it): only
+    # where the noise is drawn.
+    band = image[round(centre) + 6:round(centre) + 20]
+    loud = (band > LIGHT).any(axis=0)
+    left, middle, right = 20, round(20 + rect.width() / 2), round(rect.right())
+    edge = 3 if fpp > 1 else 6  # a column or a sample's line across the change
+    if fpp > 1:
+        assert loud[left + 2:middle - edge].all()
+    else:  # a line through the samples: below the centre about half the time
+        assert loud[left + 2:middle - edge].mean() > 0.3
+        assert loud[left + 2:(left + middle) // 2].any() and loud[(left + middle) // 2:middle].any()
+    assert not loud[middle + edge:right - 2].any()
+    assert not loud[right + 2:min(right + 200, image.shape[1])].any()
+
+
+def test_a_loop_recording_draws_its_pass_over_the_loop_region(qtbot, tmp_path: Path) -> None:
+    """Half way through the second pass of a loop over beats 2 to 4 (x 240 to 480), the take
+    being recorded on t3 is drawn from the loop's start to x 360, not past the loop's end."""
+    tl = make_timeline(qtbot, tmp_path)
+    loop = (2 * BEAT, 4 * BEAT)
+    live = LivePeaks({"t3": (0,)}, origin_frame=0, record_from_frame=loop[0], ratio=1.0,
+                     loop=loop)
+    live.add(np.zeros((5 * BEAT + 64, 1), dtype=np.float32))  # 469 points of 256 frames
+    tl.session.engine_state = replace(tl.session.engine_state, recording=True,
+                                      takes=live.previews)
+    tl.session.engineStateChanged.emit()
+    image = tl.view.lanes.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    pixels = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(
+        image.height(), image.bytesPerLine() // 4, 4)[:, :image.width(), :3].astype(int)
+    row = pixels[round(tl.layout.top(2) + tl.layout.lane_height / 4)]
+    red = row[:, 2] > row[:, 1] + 40  # B, G, R in memory
+    # Pass 1 starts at unrolled frame 96000 (point 375), shown at 48000: 94 points.
+    end = (48_000 + 94 * 256) / FRAMES_PER_PIXEL
+    assert red[242:round(end) - 2].all()
+    assert not red[4:238].any() and not red[round(end) + 2:].any()  # (the playhead at 0)

@@ -68,7 +68,12 @@ class _Job:
 
     def source(self, frames_per_pixel: float) -> float:
         """The source frame where column 0 starts."""
-        return self.clip.source_offset_frames - self.left * frames_per_pixel
+        return self.clip.source_offset_frames - self.left * self.step(frames_per_pixel)
+
+    def step(self, frames_per_pixel: float) -> float:
+        """Source frames a pixel: a stretched clip spreads its source over its whole length."""
+        stretch = self.clip.stretch
+        return frames_per_pixel if stretch == 1.0 else frames_per_pixel / stretch
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +128,8 @@ class ClipBody:
             body = (ref.id, ref.path, ref.length_frames, clip.source_offset_frames,
                     clip.length_frames, clip.gain_db, clip.fade_in.length_frames,
                     clip.fade_in.shape, clip.fade_out.length_frames, clip.fade_out.shape,
-                    clip.muted, colour.rgba(), selected, reader is not None, fpp, width, height)
+                    clip.muted, colour.rgba(), selected, reader is not None, fpp, width, height,
+                    clip.stretch)
             tiles = []
             for tile in range(first, last + 1):
                 key = (body, tile)
@@ -155,8 +161,8 @@ class ClipBody:
 
     def _render(self, jobs: list[_Job], fpp: float) -> None:
         """Draw the tiles side by side, in images of one height each."""
-        if fpp >= 1.0:
-            self._read_columns(jobs, fpp)
+        # The columns where a pixel holds a source frame or more; finer, the samples.
+        self._read_columns([job for job in jobs if job.step(fpp) >= 1.0], fpp)
         by_height: dict[int, list[_Job]] = {}
         for job in jobs:
             by_height.setdefault(job.height, []).append(job)
@@ -184,7 +190,7 @@ class ClipBody:
             painter.setTransform(QTransform.fromTranslate(start, 0.0))
             painter.setClipRect(QRectF(0.0, 0.0, job.columns, height))
             rect = QRectF(job.left, 0.0, job.width, height)
-            if job.reader is not None and fpp < 1.0:
+            if job.reader is not None and job.step(fpp) < 1.0:
                 self._paint_samples(painter, job, rect, fpp, look.wave)
             self.fades.paint(painter, job.clip, rect, 0.0, float(job.columns), fpp)
             # The outline; of a body partly in this tile, only its edges here.
@@ -235,11 +241,12 @@ class ClipBody:
         maxs = np.concatenate([job.extremes[1] for job in jobs], axis=1)
         # Columns starting at or past the clip's end show nothing.
         source = np.repeat([job.source(fpp) for job in jobs], sizes)
-        ends = np.repeat([float(job.clip.source_offset_frames + job.clip.length_frames)
+        steps = np.repeat([job.step(fpp) for job in jobs], sizes)
+        ends = np.repeat([float(job.clip.source_offset_frames + _source_frames(job.clip))
                           for job in jobs], sizes)
         local = np.arange(len(source), dtype=np.float64) - np.repeat(
             np.cumsum(sizes) - sizes, sizes)
-        mins[:, source + local * fpp >= ends] = np.nan
+        mins[:, source + local * steps >= ends] = np.nan
         gains = np.repeat([10.0 ** (job.clip.gain_db / 20.0) for job in jobs], sizes)
         return envelope_mask(mins, maxs, gains, 1.0, height, (height - 2) / channels)
 
@@ -266,22 +273,23 @@ class ClipBody:
         """Each job's waveform columns: from the peaks, or finer than the finest peak level
         from the samples (one read per stretch of a file that neighbouring jobs share); in one
         computation for all jobs whose sources have the same window and channel count."""
-        by_reader: dict[int, list[_Job]] = {}
+        by_reader: dict[tuple[int, float], list[_Job]] = {}
         for job in jobs:
             if job.reader is not None:
-                by_reader.setdefault(id(job.reader), []).append(job)
-        batches: dict[tuple[int, int, int], tuple[list[Source], list[int], list[_Job]]] = {}
-        for group in by_reader.values():
+                by_reader.setdefault((id(job.reader), job.step(fpp)), []).append(job)
+        batches: dict[tuple[int, int, int, float],
+                      tuple[list[Source], list[int], list[_Job]]] = {}
+        for (_reader, step), group in by_reader.items():
             reader = group[0].reader
             assert reader is not None
-            if fpp >= FINEST_WINDOW:
-                window, source = peak_source(reader, fpp)
+            if step >= FINEST_WINDOW:
+                window, source = peak_source(reader, step)
                 parts = [(source, group)]
             else:
                 window = 1
                 try:
-                    parts = [(self.peaks.blocks.source(reader, first, end), stretch)
-                             for stretch, first, end in _stretches(group, fpp)]
+                    parts = [(self.peaks.blocks.source(reader, first, end), run)
+                             for run, first, end in _stretches(group, fpp)]
                 except MediaError as error:
                     self.peaks.report_unreadable(self.session.folder, group[0].ref, error)
                     continue
@@ -290,21 +298,22 @@ class ClipBody:
                 # are many, and reduced where they are, a stretch at a time.
                 alone = len(batches) if window == 1 else -1
                 sources, which, chosen = batches.setdefault(
-                    (window, reader.peaks.channels, alone), ([], [], []))
+                    (window, reader.peaks.channels, alone, step), ([], [], []))
                 which.extend([len(sources)] * len(part))
                 sources.append(source)
                 chosen.extend(part)
-        for (window, _channels, _alone), batch in batches.items():
+        for (window, _channels, _alone, step), batch in batches.items():
             for sources, which, chosen in _portions(*batch):
-                self._extremes(sources, window, which, chosen, fpp)
+                self._extremes(sources, window, which, chosen, fpp, step)
 
     @staticmethod
     def _extremes(sources: list[Source], window: int, which: list[int], chosen: list[_Job],
-                  fpp: float) -> None:
-        """Work out the columns of the jobs together, and hand each its part."""
+                  fpp: float, step: float) -> None:
+        """Work out the columns of the jobs (each `step` source frames a pixel) together, and
+        hand each its part."""
         starts = [job.source(fpp) for job in chosen]
         counts = [job.columns for job in chosen]
-        mins, maxs = column_extremes(sources, window, which, starts, counts, fpp)
+        mins, maxs = column_extremes(sources, window, which, starts, counts, step)
         at = 0
         for job in chosen:
             job.extremes = (mins[:, at:at + job.columns], maxs[:, at:at + job.columns])
@@ -313,13 +322,13 @@ class ClipBody:
     def _paint_samples(self, painter: QPainter, job: _Job, rect: QRectF, fpp: float,
                        colour: QColor) -> None:
         """Zoomed past one sample a pixel: the samples in the tile, as `paint_samples` draws
-        them."""
+        them (a stretched clip's spread out by its stretch)."""
         clip, reader = job.clip, job.reader
         assert reader is not None
-        offset = clip.source_offset_frames
-        first = max(math.floor(offset - rect.left() * fpp) - 1, offset)
-        last = min(math.ceil(offset + (job.columns - rect.left()) * fpp) + 2,
-                   offset + clip.length_frames)
+        offset, step = clip.source_offset_frames, job.step(fpp)
+        first = max(math.floor(offset - rect.left() * step) - 1, offset)
+        last = min(math.ceil(offset + (job.columns - rect.left()) * step) + 2,
+                   offset + _source_frames(clip))
         if last <= first:
             return
         try:
@@ -327,9 +336,9 @@ class ClipBody:
         except MediaError as error:
             self.peaks.report_unreadable(self.session.folder, job.ref, error)
             return
-        xs = rect.left() + (np.arange(at, at + data.shape[1], dtype=np.float64) - offset) / fpp
+        xs = rect.left() + (np.arange(at, at + data.shape[1], dtype=np.float64) - offset) / step
         paint_samples(painter, data * 10.0 ** (clip.gain_db / 20.0), xs,
-                      rect.adjusted(0, 1, 0, -1), job.columns, 1.0 / fpp, colour)
+                      rect.adjusted(0, 1, 0, -1), job.columns, 1.0 / step, colour)
 
 
 def _portions(sources: list[Source], which: list[int],
@@ -371,11 +380,16 @@ def _blend(body: QColor, wave: QColor) -> tuple[int, int]:
     return fill, over
 
 
+def _source_frames(clip: Clip) -> int:
+    """The source frames the clip plays: its length, or a stretched clip's `source_frames`."""
+    return clip.length_frames if clip.stretch == 1.0 else clip.source_frames
+
+
 def _stretches(jobs: list[_Job], fpp: float) -> list[tuple[list[_Job], int, int]]:
     """The jobs of one media file in runs whose source frames overlap or touch, with the
     frames each run reads."""
     spans = sorted(((math.floor(job.source(fpp)) - 1,
-                     math.ceil(job.source(fpp) + (job.columns + 1) * fpp) + 1, job)
+                     math.ceil(job.source(fpp) + (job.columns + 1) * job.step(fpp)) + 1, job)
                     for job in jobs), key=lambda span: span[:2])
     runs: list[tuple[list[_Job], int, int]] = []
     for first, end, job in spans:

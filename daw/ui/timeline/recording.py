@@ -1,5 +1,6 @@
 """Drawing takes as they are recorded: a red clip that grows with the playhead, with the
-waveform the engine has seen so far."""
+waveform the engine has seen so far (of a loop recording, the pass being recorded, over the
+loop region)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ TAKE_WAVE = QColor(255, 220, 220)
 
 
 def paint_takes(painter: QPainter, session: Session, layout: LaneLayout, width: float) -> None:
-    """Paint every take in progress over its lane, from the record point to what has been
-    captured so far."""
+    """Paint every take in progress over its lane, from the record point (or the start of the
+    loop pass being recorded) to what has been captured so far."""
     state = session.engine_state
     if not state.recording or not state.takes:
         return
@@ -34,14 +35,11 @@ def paint_takes(painter: QPainter, session: Session, layout: LaneLayout, width: 
 
 def _paint_take(painter: QPainter, take: TakePreview, top: float, height: float, to_x,
                 frames_per_pixel: float, width: float) -> None:
-    mins, maxs = take.points()
+    start, mins, maxs = take.shown()
     if len(mins) == 0:
         return
-    first = max(0, int(np.ceil((take.record_from_frame - take.origin_frame)
-                               / take.frames_per_point)))
-    mins, maxs = mins[first:], maxs[first:]
-    start_x = to_x(take.origin_frame + first * take.frames_per_point)
-    end_x = to_x(take.origin_frame + (first + len(mins)) * take.frames_per_point)
+    start_x = to_x(start)
+    end_x = to_x(start + len(mins) * take.frames_per_point)
     if end_x < 0 or start_x > width or len(mins) == 0:
         return
     body = QRectF(start_x, top + 1, max(1.0, end_x - start_x), height - 2)
