@@ -23,12 +23,11 @@ import numpy as np
 
 from daw.dsp.click import Metronome
 from daw.engine.audio_io import AudioDeviceError, AudioIO, StreamInfo
-from daw.engine.calibration import CalibrationError, measure_round_trip
 from daw.engine.click_sounds import click_sounds
 from daw.engine.devices import AudioUnavailable, Device, DeviceNotFound, choose_rate, find_device
+from daw.engine.engine_live import LiveEditMixin
+from daw.engine.engine_recording import RecordingMixin
 from daw.engine.engine_state import (
-    EXACT_RESTORE_GUESS,
-    INEXACT_RESTORE_GUESS,
     EngineConfig,
     EngineError,
     EngineState,
@@ -37,26 +36,22 @@ from daw.engine.live_peaks import LivePeaks
 from daw.engine.master_meter import MasterMeter
 from daw.engine.monitor import Monitor
 from daw.engine.plan import compile_plan
-from daw.engine.playback import PlaybackFeeder, RingBroken
-from daw.engine.record_plan import RecordPlan, plan_recording
-from daw.engine.recorder import Take, TakeRecorder, TakeSpec
+from daw.engine.playback import PlaybackFeeder
+from daw.engine.record_plan import RecordPlan
+from daw.engine.recorder import Take, TakeRecorder
 from daw.engine.renderer import LevelTaker, Renderer
 from daw.engine.renditions import RenditionCache
-from daw.engine.tone import make_test_tone
 from daw.media import MediaPool
 from daw.model.project import Project
 
 __all__ = ["SWITCH_INTERVAL", "Engine", "EngineConfig", "EngineError", "EngineState"]
-
-REGROW_SPEED = 2.0
-"""After an edit, the render-ahead grows back at this many times the speed of playback."""
 
 SWITCH_INTERVAL = 0.001
 """The GIL switch interval while the engine runs: with the default 5 ms, a busy UI thread
 starves the render thread (measured; see the architecture guide)."""
 
 
-class Engine:
+class Engine(RecordingMixin, LiveEditMixin):
     """Plays and records a project. Create it, `start()` it, `open_device(...)`, then use the
     transport. `shutdown()` stops the thread and closes the device."""
 
@@ -252,56 +247,6 @@ class Engine:
             self._drain_input(io)
         io.poll_underflows()
 
-    def _ahead_target(self, rate: int) -> int:
-        """How far ahead to render now. After an edit took the render-ahead back, it grows
-        again at REGROW_SPEED times the pace of the music rather than at once: a knob dragged
-        while playing takes back only what was rendered since its last move, so a drag costs
-        a fraction of the rendering, not a quarter of a second of it for every mouse move."""
-        full = self.config.ahead_frames
-        if self._regrow_from is None:
-            return full
-        kept, since = self._regrow_from
-        grown = kept + round(REGROW_SPEED * (time.monotonic() - since) * rate)
-        if grown >= full:
-            self._regrow_from = None
-            return full
-        return grown
-
-    def _drain_input(self, io: AudioIO) -> None:
-        if io.watch(io.input):
-            self._underruns += 1
-        while True:
-            got = io.read_into(io.input, self._input_block)
-            if got == 0:
-                break
-            block = self._input_block[:got]
-            np.maximum(self._peaks * 0.9, np.abs(block).max(axis=0), out=self._peaks)
-            if self._recorder is not None:
-                self._recorder.push(block.copy())
-                if self._live_peaks is not None:
-                    self._live_peaks.add(block)
-                if self._recorder.error is not None:  # a full disk: stop, keep what is there
-                    self._end_recording()
-                    self._halt_playback()
-            if self._monitor is not None:
-                self._monitor.process(block)
-            if got < len(self._input_block):
-                break
-
-    def _origin_of_take(self, io: AudioIO, input_ahead: int) -> int:
-        """The timeline frame (project rate) where input frame 0 of a take belongs.
-
-        Input frame i is captured in the same device cycle as output frame i − input_ahead; what
-        the person played then answered what they heard a round trip earlier: output frame
-        i − input_ahead − round_trip. The round trip is what the device reports plus what
-        calibration measured beyond it."""
-        info = io.info
-        round_trip = (info.output_latency_frames + info.input_latency_frames
-                      + self.config.latency_offset_frames)
-        device_offset = -input_ahead - round_trip
-        ratio = self._project.sample_rate / info.rate
-        return self._record_play_from + round(device_offset * ratio)
-
     def _publish(self) -> None:
         io = self._io
         position = self._position
@@ -480,55 +425,6 @@ class Engine:
             self._apply_transport_options()  # the loop's next tick renders again at once
         self._rebuild_monitor()
 
-    def _render_again_soon(self) -> None:
-        """Withdraw what the ring holds beyond the next few milliseconds, so the edit about
-        to be swapped in is heard then instead of after the whole render-ahead."""
-        io = self._io
-        feeder = self._feeder
-        if io is None or feeder is None:
-            return
-        info = io.info
-        # The ring must not run dry while the effects go back to their saved state: effects
-        # that replay their input (reverb, chorus) take tens of milliseconds to.
-        restoring = feeder.restore_seconds
-        if restoring is None:
-            restoring = (EXACT_RESTORE_GUESS if feeder.renderer.snapshot().exact
-                         else INEXACT_RESTORE_GUESS)
-        keep_seconds = self.config.edit_keep_seconds + 2.0 * restoring
-        keep = max(round(keep_seconds * info.rate), 2 * info.block_size)
-        consumed = feeder.written - io.play.ring.read_available
-        try:
-            if feeder.rewrite(consumed + keep,
-                              lambda frames: io.take_back(io.play, frames, keep)):
-                self._regrow_from = (feeder.written - consumed, time.monotonic())
-        except RingBroken:
-            self._underruns += 1
-            self._start_output(self._position)
-
-    def _do_test_tone(self, freq_hz: float, level_db: float, seconds: float) -> None:
-        io = self._require_device()
-        if self._playing or self._recorder is not None:
-            raise EngineError("stop the song first: the test tone plays only while stopped")
-        try:
-            tone = make_test_tone(io.info.rate, freq_hz, level_db, seconds,
-                                  io.info.output_channels)
-        except ValueError as error:
-            raise EngineError(str(error)) from error
-        io.cancel(io.play)
-        self._tone = tone
-        self._tone_written = io.write(io.play, tone)
-        io.queue(io.play)
-
-    def _feed_tone(self, io: AudioIO) -> None:
-        """Top up the play ring with the rest of the tone; let go of the ring once played."""
-        tone = self._tone
-        assert tone is not None
-        if self._tone_written < len(tone):
-            self._tone_written += io.write(io.play, tone[self._tone_written:])
-        elif io.play.ring.read_available == 0 or not io.is_running(io.play):
-            io.cancel(io.play)
-            self._tone = None
-
     def _do_reset_master_peaks(self) -> None:
         if self._feeder is not None and self._feeder.master_meter is not None:
             self._feeder.master_meter.reset_peaks()
@@ -593,21 +489,6 @@ class Engine:
         self._apply_transport_options()
         return takes
 
-    def _end_recording(self) -> None:
-        """Close the takes; they wait in `_finished_takes` for the caller of `stop`."""
-        recorder, self._recorder = self._recorder, None
-        self._count_in_until = None
-        self._live_peaks = None
-        if recorder is None:
-            return
-        plan, self._record_plan = self._record_plan, None
-        finished = recorder.finish()
-        rate = self._project.sample_rate
-        self._finished_takes.extend(finished if plan is None else plan.shape(finished, rate))
-        if recorder.error:
-            self._error = recorder.error
-        self._apply_transport_options()
-
     def _do_locate(self, frame: int) -> None:
         if self._recorder is not None:
             raise EngineError("cannot move the playhead while recording")
@@ -621,59 +502,6 @@ class Engine:
         self._loop_on = enabled
         self._apply_transport_options()
 
-    def _do_set_punch(self, region: tuple[int, int], enabled: bool) -> None:
-        self._punch = region
-        self._punch_on = enabled
-
     def _do_set_metronome(self, enabled: bool) -> None:
         self._metronome_on = enabled
         self._apply_transport_options()
-
-    def _do_calibrate(self) -> int:
-        io = self._require_device()
-        if self._recorder is not None:
-            raise EngineError("stop the recording first")
-        self._halt_playback()
-        try:
-            extra = measure_round_trip(io)
-        except CalibrationError as error:
-            raise EngineError(str(error)) from error
-        self.config = replace(self.config, latency_offset_frames=extra)
-        return extra
-
-    def _do_record(self) -> None:
-        io = self._require_device()
-        if io.input is None:
-            raise EngineError("no input device is open: choose one to record from")
-        armed = [t for t in self._project.tracks if t.record_armed]
-        if not armed:
-            raise EngineError("no track is armed for recording")
-        for track in armed:
-            if max(track.input_channels) >= io.info.input_channels:
-                raise EngineError(
-                    f"track {track.name!r} records from input "
-                    f"{max(track.input_channels) + 1}, but the device has "
-                    f"{io.info.input_channels} inputs")
-        if self._recorder is not None:
-            return
-        self._halt_playback()
-        plan = plan_recording(self._position, self._project, self.config,
-                              loop=self._loop if self._loop_on else None,
-                              punch=self._punch if self._punch_on else None)
-        specs = [TakeSpec(t.id, t.name, t.input_channels) for t in armed]
-        recorder = TakeRecorder(self._project_dir, specs, io.info.rate,
-                                self._project.sample_rate, plan.record_from, loop=plan.loop,
-                                punch=plan.punch)
-        self._recorder = recorder
-        self._record_plan = plan
-        self._record_play_from = plan.play_from
-        self._play_started_from = plan.return_to
-        self._error = None
-        self._count_in_until = plan.count_in_until
-        self._apply_transport_options()
-        input_ahead = self._start_output(plan.play_from, with_input=True)
-        origin = self._origin_of_take(io, input_ahead)
-        recorder.set_origin(origin)
-        self._live_peaks = LivePeaks({t.id: t.input_channels for t in armed}, origin,
-                                     plan.record_from, self._project.sample_rate / io.info.rate,
-                                     rate=io.info.rate, loop=plan.loop)
