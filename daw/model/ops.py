@@ -349,23 +349,28 @@ def add_recorded_clip(
     """Add a new recording and clear the track under it, as a take recorded over old clips
     replaces them there. Nothing is lost: the old audio stays in its files, and undo brings
     the old clips back."""
-    end = start_frame + length_frames
-    project = add_media(project, media)
+    project = clear_range(add_media(project, media), track_id, start_frame,
+                          start_frame + length_frames)
+    project = add_clip(project, track_id, media.id, start_frame, length_frames=length_frames,
+                       source_offset_frames=source_offset_frames, clip_id=clip_id)
+    return project
+
+
+def clear_range(project: Project, track_id: str, start: int, end: int) -> Project:
+    """Cut the track's clips out of [start, end), keeping what lies outside it."""
     track = project.tracks[_track_index(project, track_id)]
     for old in track.clips:
-        if old.end_frame <= start_frame or old.start_frame >= end:
+        if old.end_frame <= start or old.start_frame >= end:
             continue
-        if old.start_frame < start_frame and old.end_frame > end:
+        if old.start_frame < start and old.end_frame > end:
             project = split_clip(project, old.id, end)
-            project = trim_clip_end(project, old.id, start_frame)
-        elif old.start_frame < start_frame:
-            project = trim_clip_end(project, old.id, start_frame)
+            project = trim_clip_end(project, old.id, start)
+        elif old.start_frame < start:
+            project = trim_clip_end(project, old.id, start)
         elif old.end_frame > end:
             project = trim_clip_start(project, old.id, end)
         else:
             project = delete_clip(project, old.id)
-    project = add_clip(project, track_id, media.id, start_frame, length_frames=length_frames,
-                       source_offset_frames=source_offset_frames, clip_id=clip_id)
     return project
 
 

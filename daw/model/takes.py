@@ -16,10 +16,7 @@ from daw.model.ops import (
     _sorted_clips,
     _track_index,
     _unique_id,
-    delete_clip,
-    split_clip,
-    trim_clip_end,
-    trim_clip_start,
+    clear_range,
 )
 from daw.model.project import MAX_RATING, Clip, Fade, MediaRef, Project, Take, Track
 
@@ -82,24 +79,6 @@ def delete_take(project: Project, take_id: str) -> Project:
     track = replace(track, takes=tuple(t for t in track.takes if t.id != take_id),
                     clips=tuple(c for c in track.clips if c.take_id != take_id))
     return _replace_track(project, track)
-
-
-def clear_range(project: Project, track_id: str, start: int, end: int) -> Project:
-    """Cut the track's clips out of [start, end), keeping what lies outside it."""
-    track = project.tracks[_track_index(project, track_id)]
-    for old in track.clips:
-        if old.end_frame <= start or old.start_frame >= end:
-            continue
-        if old.start_frame < start and old.end_frame > end:
-            project = split_clip(project, old.id, end)
-            project = trim_clip_end(project, old.id, start)
-        elif old.start_frame < start:
-            project = trim_clip_end(project, old.id, start)
-        elif old.end_frame > end:
-            project = trim_clip_start(project, old.id, end)
-        else:
-            project = delete_clip(project, old.id)
-    return project
 
 
 def comp_range(project: Project, take_id: str, start_frame: int, end_frame: int,
