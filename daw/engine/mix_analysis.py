@@ -28,6 +28,7 @@ from daw.dsp.true_peak import TruePeakMeter
 from daw.engine.bounce import BounceCancelled
 from daw.engine.plan import compile_plan
 from daw.engine.renderer import Renderer
+from daw.engine.renditions import RenditionCache
 from daw.media import MediaError, MediaPool, probe
 from daw.media.blocks import read_blocks
 from daw.model.project import EffectSettings, Project
@@ -307,12 +308,14 @@ def render_premaster(
     strip's output on the way. Raises MediaError for missing audio, BounceCancelled when
     `cancel` is set."""
     end = project.end_frame
+    with RenditionCache(project_dir) as renditions:  # pitched and stretched clips as heard
+        project = renditions.playable(project, wait=True)
     bare = without_master_chain(project)
     audio = np.zeros((end, 2), dtype=np.float32)
     ids = [t.id for t in project.tracks] if strip_stats else []
     gatherers = {strip_id: StatsGatherer() for strip_id in ids}
     stems = {strip_id: np.zeros((RENDER_BLOCK, 2), np.float32) for strip_id in ids}
-    with MediaPool(project_dir, project.media, sample_rate=project.sample_rate) as pool:
+    with MediaPool(project_dir, bare.media, sample_rate=project.sample_rate) as pool:
         pool.check()
         with Renderer(compile_plan(bare), pool, max_block=RENDER_BLOCK) as renderer:
             for start in range(0, end, RENDER_BLOCK):

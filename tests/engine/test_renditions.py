@@ -199,3 +199,14 @@ def test_the_engine_swaps_the_rendition_in_when_it_is_ready(processed: Song) -> 
         assert processed.project.find_clip("c")[1].is_processed
     finally:
         engine.shutdown()
+
+
+def test_the_mastering_analysis_hears_processed_clips_as_the_bounce_does(
+        processed: Song, tmp_path: Path) -> None:
+    from daw.engine.mix_analysis import render_premaster
+
+    out = bounce(processed.project, processed.folder,
+                 BounceSettings(tmp_path / "mix.wav", bit_depth="32f", report=False))
+    mix, _rate = sf.read(out, dtype="float32")
+    premaster = render_premaster(processed.project, processed.folder, strip_stats=False)
+    np.testing.assert_array_equal(premaster.audio, mix)
