@@ -39,11 +39,9 @@ import json
 import math
 import os
 import pstats
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -67,6 +65,7 @@ from render import (  # noqa: E402
     ensure_sources,
     link_audio,
     peak_rss_mb,
+    run_and_report,
     track_specs,
     warm_cache,
 )
@@ -458,18 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child_bounce:
         return child_bounce(*args.child_bounce)
-    temporary = args.workdir is None
-    workdir = Path(tempfile.mkdtemp(prefix="minidaw-bench-", dir="/tmp")) if temporary \
-        else args.workdir
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
-        result = run(args, workdir)
-    finally:
-        if temporary:
-            with contextlib.suppress(OSError):
-                shutil.rmtree(workdir)
-    print(json.dumps(result, indent=2) if args.json else report(result))
-    return 0
+    return run_and_report(args, run, report)
 
 
 if __name__ == "__main__":

@@ -33,14 +33,11 @@ of work, which is what a time ratio needs.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -65,6 +62,7 @@ from render import (  # noqa: E402
     link_audio,
     output_stats,
     peak_rss_mb,
+    run_and_report,
     track_specs,
     warm_cache,
 )
@@ -151,7 +149,7 @@ def prepare(workdir: Path, tracks: int, minutes: float) -> tuple[Path, float]:
 
 
 def bounce_ours(project: Project, folder: Path, out: Path, workers: int) -> None:
-    bounce(project, folder, BounceSettings(out, bit_depth="24", workers=workers))
+    bounce(project, folder, BounceSettings(out, bit_depth="24", workers=workers, report=False))
 
 
 # --- direct pedalboard ----------------------------------------------------------------------
@@ -456,18 +454,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child_bounce:
         return child_bounce(*args.child_bounce)
-    temporary = args.workdir is None
-    workdir = Path(tempfile.mkdtemp(prefix="minidaw-bench-", dir="/tmp")) if temporary \
-        else args.workdir
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
-        result = run(args, workdir)
-    finally:
-        if temporary:
-            with contextlib.suppress(OSError):
-                shutil.rmtree(workdir)
-    print(json.dumps(result, indent=2) if args.json else report(result))
-    return 0
+    return run_and_report(args, run, report)
 
 
 if __name__ == "__main__":

@@ -23,12 +23,9 @@ engine thread, the burner, the process and every other process on the machine.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import glob
-import json
 import os
 import re
-import shutil
 import statistics
 import sys
 import tempfile
@@ -50,6 +47,7 @@ from render import (  # noqa: E402
     SEED,
     build_project,
     ensure_sources,
+    run_and_report,
     track_specs,
     warm_cache,
 )
@@ -513,20 +511,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    temporary = args.workdir is None
-    workdir = Path(tempfile.mkdtemp(prefix="minidaw-bench-", dir="/tmp")) if temporary \
-        else args.workdir
-    workdir.mkdir(parents=True, exist_ok=True)
     try:
-        result = run(args, workdir)
+        return run_and_report(args, run, report)
     except JackUnavailable as error:
         raise SystemExit(f"bench: cannot run a JACK server: {error}") from None
-    finally:
-        if temporary:
-            with contextlib.suppress(OSError):
-                shutil.rmtree(workdir)
-    print(json.dumps(result, indent=2) if args.json else report(result))
-    return 0
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -306,7 +307,7 @@ def reference_mix(paths: list[Path], gains: list[np.ndarray], frames: int, out_p
 
 
 def render_ours(project: Project, folder: Path, out_path: Path) -> None:
-    bounce(project, folder, BounceSettings(out_path, bit_depth="24"))
+    bounce(project, folder, BounceSettings(out_path, bit_depth="24", dither=False, report=False))
 
 
 def warm_cache(paths: list[Path]) -> None:
@@ -576,6 +577,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def run_and_report(args: argparse.Namespace, run: Callable[[argparse.Namespace, Path], dict],
+                   report: Callable[[dict], str]) -> int:
+    """What every benchmark's main does: run in `--workdir` (or a temporary folder removed
+    afterwards unless `--keep`), then print the report, or JSON with `--json`."""
+    temporary = args.workdir is None
+    workdir = Path(tempfile.mkdtemp(prefix="minidaw-bench-", dir="/tmp")) if temporary \
+        else args.workdir
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        result = run(args, workdir)
+    finally:
+        if temporary and not getattr(args, "keep", False):
+            shutil.rmtree(workdir, ignore_errors=True)
+        elif temporary:
+            print(f"kept {workdir}", file=sys.stderr)
+    print(json.dumps(result, indent=2) if args.json else report(result))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child_baseline:
@@ -584,19 +604,7 @@ def main(argv: list[str] | None = None) -> int:
         return child_main("render", args.child_render)
     if args.child_reference:
         return child_main("reference", args.child_reference)
-    temporary = args.workdir is None
-    workdir = Path(tempfile.mkdtemp(prefix="minidaw-bench-", dir="/tmp")) if temporary \
-        else args.workdir
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
-        result = run(args, workdir)
-    finally:
-        if temporary and not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
-        elif temporary:
-            print(f"kept {workdir}", file=sys.stderr)
-    print(json.dumps(result, indent=2) if args.json else report(result))
-    return 0
+    return run_and_report(args, run, report)
 
 
 if __name__ == "__main__":
