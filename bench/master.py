@@ -32,13 +32,9 @@ shared machine it explains most of the spread.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import cProfile
-import io
 import json
 import math
 import os
-import pstats
 import statistics
 import subprocess
 import sys
@@ -65,6 +61,8 @@ from render import (  # noqa: E402
     ensure_sources,
     link_audio,
     peak_rss_mb,
+    profile_lines,
+    profile_rows,
     run_and_report,
     track_specs,
     warm_cache,
@@ -177,29 +175,7 @@ def mastered_bounce(project: Project, folder: Path, out: Path, mastered: bool = 
 
 def profile_bounce(project: Project, folder: Path, out: Path) -> list[dict[str, Any]]:
     """One mastered bounce under cProfile: the functions with the most time of their own."""
-    profiler = cProfile.Profile()
-    profiler.enable()
-    mastered_bounce(project, folder, out)
-    profiler.disable()
-    stats = pstats.Stats(profiler, stream=io.StringIO())
-    total = sum(row[2] for row in stats.stats.values())  # type: ignore[attr-defined]
-    rows = []
-    for (filename, line, name), (_cc, calls, own, cumulative, _callers) in \
-            stats.stats.items():  # type: ignore[attr-defined]
-        where = filename if filename.startswith("<") or filename == "~" else \
-            f"{_short(filename)}:{line}"
-        rows.append({"function": name, "where": where, "calls": calls, "own_s": own,
-                     "cumulative_s": cumulative, "own_share": own / total if total else 0.0})
-    rows.sort(key=lambda r: r["own_s"], reverse=True)
-    return rows[:PROFILE_LINES]
-
-
-def _short(filename: str) -> str:
-    path = Path(filename)
-    for anchor in (ROOT, Path(sys.prefix)):
-        with contextlib.suppress(ValueError):
-            return str(path.relative_to(anchor))
-    return path.name
+    return profile_rows(lambda: mastered_bounce(project, folder, out), PROFILE_LINES)
 
 
 def assistant_part(project: Project, folder: Path, target: Target, repeat: int,
@@ -409,9 +385,7 @@ def report(r: dict[str, Any]) -> str:
         "",
         "  where a mastered bounce spends its time (cProfile, own time, one run):",
     ]
-    for p in r["profile"]:
-        lines.append(f"    {100 * p['own_share']:5.1f}%  {p['own_s']:6.2f} s  {p['calls']:>7} "
-                     f"calls  {p['function']}  ({p['where']})")
+    lines += profile_lines(r["profile"])
     ok = r["verdicts"]
     lines += [
         "",

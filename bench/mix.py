@@ -27,7 +27,7 @@ lookahead, and it plays whole files with no clips or fades): it does the same ki
 of work, which is what a time ratio needs.
 
     python bench/mix.py [--tracks 16] [--minutes 3] [--workdir DIR] [--repeat 3]
-                        [--seconds 30] [--no-realtime] [--json]
+                        [--seconds 30] [--no-realtime] [--profile] [--json]
 """
 
 from __future__ import annotations
@@ -62,6 +62,8 @@ from render import (  # noqa: E402
     link_audio,
     output_stats,
     peak_rss_mb,
+    profile_lines,
+    profile_rows,
     run_and_report,
     track_specs,
     warm_cache,
@@ -315,6 +317,9 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
         **{name: _times(t, seconds) for name, t in times.items()},
     }
+    if args.profile:
+        result["profile"] = profile_rows(
+            lambda: bounce_ours(project, folder, workdir / "profiled.wav", 1))
     same = _same_file(workdir / "ours_1.wav", workdir / "ours_2.wav")
     result["check"] = {"ours": output_stats(workdir / "ours_1.wav"),
                        "direct": output_stats(workdir / "direct_1.wav"),
@@ -411,6 +416,9 @@ def report(r: dict[str, Any]) -> str:
         ]
     elif live:
         lines += ["", f"  realtime: not measured ({live['error']})"]
+    if r.get("profile"):
+        lines += ["", "  where a one-thread bounce spends its time (cProfile, own time):"]
+        lines += profile_lines(r["profile"])
     ok = r["verdicts"]
     lines += [
         "",
@@ -440,6 +448,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="playback time for the realtime DSP load")
     parser.add_argument("--no-realtime", action="store_true",
                         help="leave out the realtime DSP load (no JACK server)")
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile one bounce on one render thread")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--child-bounce", nargs=3, metavar=("FOLDER", "OUT", "WORKERS"),
                         help=argparse.SUPPRESS)

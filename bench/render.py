@@ -26,9 +26,13 @@ With ``--workdir`` the generated files are kept and reused by the next run.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import cProfile
+import io
 import json
 import math
 import os
+import pstats
 import resource
 import shutil
 import subprocess
@@ -575,6 +579,39 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.tracks < 1 or args.minutes <= 0 or args.repeat < 1:
         parser.error("--tracks and --repeat must be at least 1, --minutes above 0")
     return args
+
+
+def profile_rows(call: Callable[[], None], lines: int = 14) -> list[dict[str, Any]]:
+    """Run `call` under cProfile; the functions with the most time of their own."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    call()
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=io.StringIO())
+    total = sum(row[2] for row in stats.stats.values())  # type: ignore[attr-defined]
+    rows = []
+    for (filename, line, name), (_cc, calls, own, cumulative, _callers) in \
+            stats.stats.items():  # type: ignore[attr-defined]
+        where = filename if filename.startswith("<") or filename == "~" else \
+            f"{_short(filename)}:{line}"
+        rows.append({"function": name, "where": where, "calls": calls, "own_s": own,
+                     "cumulative_s": cumulative, "own_share": own / total if total else 0.0})
+    rows.sort(key=lambda r: r["own_s"], reverse=True)
+    return rows[:lines]
+
+
+def profile_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """The report lines of `profile_rows`."""
+    return [f"    {100 * p['own_share']:5.1f}%  {p['own_s']:6.2f} s  {p['calls']:>7} "
+            f"calls  {p['function']}  ({p['where']})" for p in rows]
+
+
+def _short(filename: str) -> str:
+    path = Path(filename)
+    for anchor in (ROOT, Path(sys.prefix)):
+        with contextlib.suppress(ValueError):
+            return str(path.relative_to(anchor))
+    return path.name
 
 
 def run_and_report(args: argparse.Namespace, run: Callable[[argparse.Namespace, Path], dict],
