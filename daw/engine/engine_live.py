@@ -46,7 +46,7 @@ class LiveEditMixin:
         # that replay their input (reverb, chorus) take tens of milliseconds to.
         restoring = feeder.restore_seconds
         if restoring is None:
-            restoring = (EXACT_RESTORE_GUESS if feeder.renderer.snapshot().exact
+            restoring = (EXACT_RESTORE_GUESS if feeder.renderer.exact_state()
                          else INEXACT_RESTORE_GUESS)
         keep_seconds = self.config.edit_keep_seconds + 2.0 * restoring
         keep = max(round(keep_seconds * info.rate), 2 * info.block_size)

@@ -178,8 +178,7 @@ def _gains64_of(source: Source, start: int, n: int) -> dict[object, tuple]:
         return _gains64(source, start, n)
     old = _gains64_of(source.source, start, n)
     new = _gains64(source.target, start, n)
-    weight = np.minimum((np.arange(1, n + 1, dtype=np.float64) + source.done) / RAMP_FRAMES,
-                        1.0)
+    weight = _ramp_weight(source, n)
     keep = 1.0 - weight
     mixed: dict[object, tuple] = {}
     for key in dict.fromkeys([*old, *new]):  # both orders kept: the tap order is plan order
@@ -187,6 +186,11 @@ def _gains64_of(source: Source, start: int, n: int) -> dict[object, tuple]:
         b = new.get(key, (0.0, 0.0))
         mixed[key] = (a[0] * keep + b[0] * weight, a[1] * keep + b[1] * weight)
     return mixed
+
+
+def _ramp_weight(ramp: Ramp, n: int) -> np.ndarray:
+    """The target's share at each of the next n frames of the ramp, float64."""
+    return np.minimum((np.arange(1, n + 1, dtype=np.float64) + ramp.done) / RAMP_FRAMES, 1.0)
 
 
 def _db_gain(level_db: float, curve: Curve | None, start: int, n: int):
@@ -255,8 +259,7 @@ def _master64(source: Source, start: int, n: int):
     if isinstance(source, MasterMix):
         return _db_gain(source.gain_db, source.volume, start, n)
     assert isinstance(source, Ramp)
-    weight = np.minimum((np.arange(1, n + 1, dtype=np.float64) + source.done) / RAMP_FRAMES,
-                        1.0)
+    weight = _ramp_weight(source, n)
     return (_master64(source.source, start, n) * (1.0 - weight)
             + _master64(source.target, start, n) * weight)
 

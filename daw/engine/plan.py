@@ -27,7 +27,6 @@ import numpy as np
 from daw.dsp.effects import TEMPO_AWARE, TEMPO_PARAM
 from daw.dsp.fades import fade_in_curve, fade_out_curve
 from daw.dsp.gain import db_to_gain
-from daw.dsp.pan import mono_pan_gains, stereo_balance_gains
 from daw.engine.automation_plan import EffectCurves, compile_curve, effect_curves
 from daw.engine.mixing import MasterMix, MixPlan, SendPlan
 from daw.model.project import PAN, VOLUME, Clip, EffectSettings, Fade, Project, Track, send_target
@@ -61,8 +60,6 @@ class TrackPlan:
     name: str
     channels: int
     clips: tuple[ClipPlan, ...]
-    output_gains: np.ndarray
-    """(left, right) float32: track fader times the pan law, without automation."""
     effects: tuple[EffectSettings, ...]
     """The chain, bypassed effects left out (so a bypassed chain is no chain at all)."""
     mix: MixPlan = field(default_factory=lambda: MixPlan(channels=1))
@@ -79,7 +76,6 @@ class RenderPlan:
     end_frame: int
     tracks: tuple[TrackPlan, ...]
     """The audio tracks, in track order (silenced ones included, see `MixPlan.silent`)."""
-    master_gain: np.float32
     master_effects: tuple[EffectSettings, ...]
     media_ids: frozenset[str]
     buses: tuple[TrackPlan, ...] = ()
@@ -100,12 +96,6 @@ def _curve(direction: str, shape: str, length: int) -> np.ndarray:
     curve = make(shape, length)
     curve.setflags(write=False)
     return curve
-
-
-def audible_tracks(project: Project) -> list[Track]:
-    """The strips whose own output is heard (mute and solo as described above)."""
-    states = routing_states(project)
-    return [t for t in project.tracks if states[t.id][0]]
 
 
 def routing_states(project: Project) -> dict[str, tuple[bool, frozenset[str]]]:
@@ -215,15 +205,12 @@ def _compile_track(project: Project, track: Track,
     mix = MixPlan(channels=channels, gain_db=track.gain_db, pan=track.pan, main_on=main_on,
                   sends=sends, volume=compile_curve(track.envelope(VOLUME)),
                   pan_curve=compile_curve(track.envelope(PAN)))
-    pan = mono_pan_gains(track.pan) if channels == 1 else stereo_balance_gains(track.pan)
-    fader = db_to_gain(track.gain_db)
     effects = tuple(_with_tempo(e, project.tempo_bpm) for e in track.effects if not e.bypassed)
     return TrackPlan(
         track_id=track.id,
         name=track.name,
         channels=channels,
         clips=clips,
-        output_gains=np.array([fader * pan[0], fader * pan[1]], dtype=np.float32),
         effects=effects,
         mix=mix,
         effect_automation=effect_curves(effects, track.automation),
@@ -253,7 +240,6 @@ def compile_plan(project: Project) -> RenderPlan:
         sample_rate=project.sample_rate,
         end_frame=project.end_frame,
         tracks=tracks,
-        master_gain=np.float32(db_to_gain(master.gain_db)),
         master_effects=master_effects,
         media_ids=frozenset(c.media_id for t in tracks for c in t.clips),
         buses=buses,

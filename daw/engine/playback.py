@@ -27,7 +27,7 @@ import soxr
 
 from daw.dsp.click import Metronome
 from daw.engine.master_meter import MasterMeter, MasterMeterReading
-from daw.engine.renderer import Renderer
+from daw.engine.renderer import Renderer, RendererState
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,11 @@ class _Segment:
     timeline_frames: int
     levels: dict[str, tuple[float, float, float, float]]
     """Track and master levels of this chunk, shown when it is heard."""
-    state: object | None = None
+    state: RendererState | None = None
     """The renderer's state before this chunk (None when chunks cannot be rendered again)."""
     audio: np.ndarray | None = None
-    """The chunk as written, to crossfade from where it is rendered again."""
+    """The chunk as written, to crossfade from where it is rendered again (kept only when
+    the state cannot be restored exactly)."""
     gain_reduction: dict[str, float] = field(default_factory=dict)
     """The deepest gain reduction of each dynamics effect in this chunk, by effect id."""
     master: np.ndarray | None = None
@@ -141,7 +142,7 @@ class PlaybackFeeder:
         meter = self.renderer.meter
         levels = meter.take() if meter is not None else {}
         reductions = meter.take_gain_reduction() if meter is not None else {}
-        audio = out.copy() if state is not None else None
+        audio = out.copy() if state is not None and not state.exact else None
         self._segments.append(_Segment(self.written, written, start, n, levels, state, audio,
                                        reductions, master))
         self.written += written
@@ -188,8 +189,7 @@ class PlaybackFeeder:
         self.restore_seconds = time.perf_counter() - began
         self.next_frame = seg.timeline_start + offset
         self.written = earliest_ring_frame
-        exact = getattr(seg.state, "exact", False)
-        self._fade_from = (None if exact or seg.audio is None
+        self._fade_from = (None if seg.audio is None
                            else seg.audio[offset:offset + REWRITE_CROSSFADE_FRAMES])
         while len(self._segments) > index:
             self._segments.pop()

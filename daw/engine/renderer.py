@@ -157,6 +157,11 @@ class Renderer:
         return RendererState(self._effects.snapshot(), dict(self._sources), self._master,
                              self._started, self._effects.exact_state())
 
+    def exact_state(self) -> bool:
+        """Whether a snapshot taken now would be restored exactly (see RendererState.exact),
+        without taking one."""
+        return self._effects.exact_state()
+
     def restore(self, state: RendererState) -> None:
         """Go back to a snapshot. Whatever the plan is now, it is rendered from there as if it
         had been swapped in at that point (settings changed since ramp from then)."""
@@ -289,9 +294,7 @@ class Renderer:
         return main, taps
 
     def _bus_input(self, bus: TrackPlan, n: int, written: set[str] | None) -> np.ndarray | None:
-        buf = self._bus_in.get(bus.track_id)
-        if buf is None or buf.shape[0] < self.max_block:
-            buf = self._bus_in[bus.track_id] = np.zeros((self.max_block, 2), np.float32)
+        buf = self._bus_buffer(bus.track_id)
         if written is not None and bus.track_id in written:
             return buf[:n]
         if not bus.effects:
@@ -324,10 +327,14 @@ class Renderer:
             return
         n = out.shape[0]
         for bus_id, signal in taps:
-            dest = self._bus_in.get(bus_id)
-            if dest is None or dest.shape[0] < self.max_block:
-                dest = self._bus_in[bus_id] = np.zeros((self.max_block, 2), np.float32)
-            _accumulate(dest[:n], signal, bus_id, written)
+            _accumulate(self._bus_buffer(bus_id)[:n], signal, bus_id, written)
+
+    def _bus_buffer(self, bus_id: str) -> np.ndarray:
+        """The bus's input sum, (max_block, 2), allocated on first use."""
+        buf = self._bus_in.get(bus_id)
+        if buf is None:
+            buf = self._bus_in[bus_id] = np.zeros((self.max_block, 2), np.float32)
+        return buf
 
     def _note_reductions(self, buffers: _Buffers) -> None:
         for effect_id, value in buffers.reductions.items():
@@ -408,15 +415,11 @@ def _scale(signal: np.ndarray, pair: Pair, out: np.ndarray, buffers: _Buffers) -
     either way."""
     left, right = pair
     if signal.shape[1] == 2:
-        found = buffers.tiled.get(id(pair))
-        if found is not None and found[0] is pair:
-            tiled = found[1]
-        elif isinstance(left, np.ndarray) or isinstance(right, np.ndarray):
+        if isinstance(left, np.ndarray) or isinstance(right, np.ndarray):
             np.multiply(signal[:, 0], left, out=out[:, 0])
             np.multiply(signal[:, 1], right, out=out[:, 1])
             return
-        else:
-            tiled = buffers.tiled_gains(pair)
+        tiled = buffers.tiled_gains(pair)
         np.multiply(signal.reshape(-1), tiled[:2 * signal.shape[0]], out=out.reshape(-1))
         return
     mono = signal[:, 0]

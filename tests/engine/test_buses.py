@@ -284,6 +284,7 @@ def test_snapshot_and_restore_give_the_same_render_again(song: Song) -> None:
         renderer.render(0, first)  # A
         state = renderer.snapshot()
         assert state.exact  # EQs, compressors and trims go back bit for bit
+        assert renderer.exact_state()
         once = np.zeros((4096, 2), np.float32)
         renderer.render(4096, once)  # B
         renderer.restore(state)
@@ -310,7 +311,9 @@ def test_a_snapshot_says_when_a_processor_only_replays_its_way_back(song: Song) 
     song.clip("T", "m", 0, "c")
     song.effects("T", EffectSettings("fx-verb", "reverb", ()))
     with MediaPool(song.folder, song.project.media) as pool:
-        assert not Renderer(compile_plan(song.project), pool).snapshot().exact
+        renderer = Renderer(compile_plan(song.project), pool)
+        assert not renderer.snapshot().exact
+        assert not renderer.exact_state()
 
 
 def test_dynamics_report_their_deepest_gain_reduction_with_the_audio(song: Song) -> None:
