@@ -3,7 +3,7 @@
 The curve is the EQ's own design response (`daw.dsp.eq.eq_response`), the same biquads the
 engine runs, so what is drawn is what is heard. It is computed once per change of the
 settings or of the width, at about one point per two pixels, with numpy; a paint only draws
-the cached polygon.
+the cached polygon and band dots.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QPolygonF,
 from PySide6.QtWidgets import QWidget
 
 from daw.dsp.eq import eq_response
+from daw.ui.timeline.polygons import polygon
 
 LOW_HZ, HIGH_HZ = 20.0, 20000.0
 RANGE_DB = 24.0
@@ -40,6 +41,7 @@ class EqCurve(QWidget):
         self._freqs = np.empty(0)
         self._db = np.empty(0)
         self._polygon = QPolygonF()
+        self._dots: list[QPointF] = []
         self.setObjectName("EqCurve")
         self.setMinimumSize(360, 170)
 
@@ -68,7 +70,19 @@ class EqCurve(QWidget):
         self._freqs = np.geomspace(LOW_HZ, HIGH_HZ, count)
         self._db = eq_response(self._params, self.sample_rate, self._freqs)
         points = self.curve_points()
-        self._polygon = QPolygonF([QPointF(x, y) for x, y in points])
+        self._polygon = polygon(points[:, 0], points[:, 1])
+        self._dots = self._band_dots()
+
+    def _band_dots(self) -> list[QPointF]:
+        """Where each band that does something sits on the curve, so a knob finds its place."""
+        freqs = [self._params[f"{band}_freq_hz"] for band in _BANDS
+                 if f"{band}_freq_hz" in self._params
+                 and self._params.get(f"{band}_gain_db", 0.0) != 0.0]
+        if not freqs:
+            return []
+        levels = eq_response(self._params, self.sample_rate, np.array(freqs))
+        return [QPointF(float(self.x_of_freq(freq)), float(self.y_of_db(level)))
+                for freq, level in zip(freqs, levels, strict=True)]
 
     # --- geometry -------------------------------------------------------------------------
 
@@ -128,18 +142,8 @@ class EqCurve(QWidget):
             painter.setPen(QPen(QColor("#9cc8ff"), 2.0))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPolyline(self._polygon)
-        self._paint_band_dots(painter)
-        painter.end()
-
-    def _paint_band_dots(self, painter: QPainter) -> None:
-        """A dot where each band that does something sits, so a knob finds its place."""
         painter.setPen(QPen(QColor("#15171a"), 1.0))
         painter.setBrush(QColor("#e6d04a"))
-        for band in _BANDS:
-            gain = self._params.get(f"{band}_gain_db", 0.0)
-            freq = self._params.get(f"{band}_freq_hz")
-            if freq is None or gain == 0.0:
-                continue
-            level = eq_response(self._params, self.sample_rate, np.array([freq]))[0]
-            point = QPointF(float(self.x_of_freq(freq)), float(self.y_of_db(level)))
-            painter.drawEllipse(point, 4.0, 4.0)
+        for dot in self._dots:
+            painter.drawEllipse(dot, 4.0, 4.0)
+        painter.end()

@@ -11,10 +11,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -33,18 +32,16 @@ from PySide6.QtWidgets import (
 
 from daw.engine.album import ALBUM_SPREAD_LU, REPORT_TEXT, AlbumReport, master_album
 from daw.ui.mastering.assistant_dialog import AUDIO_FILTER
-from daw.ui.mastering.jobs import CANCELLED, Job, Progress
+from daw.ui.mastering.jobs import CANCELLED, JobDialog, Progress
 from daw.ui.mastering.targets_editor import TargetCombo
 
 COLUMNS = ("Song", "Loudness", "True peak", "File")
 
 
-class AlbumDialog(QDialog):
+class AlbumDialog(JobDialog):
     """Choose the songs, the target and the folder; master them all.
 
     `finishedWith(message)` after each run: "" when done, CANCELLED, or the error."""
-
-    finishedWith = Signal(str)
 
     def __init__(self, songs: list[Path] | None = None, target_name: str = "",
                  output: Path | None = None, parent: QWidget | None = None) -> None:
@@ -119,10 +116,7 @@ class AlbumDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(640, 560)
 
-        self.job = Job(self)
         self.job.progressed.connect(self._progressed)
-        self.job.finished.connect(self._finished)
-        self._close_when_stopped = False
         self.add_songs(songs or [])
 
     # --- choices -----------------------------------------------------------------------------
@@ -195,10 +189,6 @@ class AlbumDialog(QDialog):
 
     # --- running -----------------------------------------------------------------------------
 
-    @property
-    def running(self) -> bool:
-        return self.job.running
-
     def run(self) -> None:
         if self.running:
             return
@@ -235,7 +225,7 @@ class AlbumDialog(QDialog):
         if text:
             self._say(text[:1].upper() + text[1:] + "…")
 
-    def _finished(self, result: object, message: str) -> None:
+    def _show_outcome(self, result: object, message: str) -> None:
         if message == "" and isinstance(result, AlbumReport):
             self.progress.setValue(1000)
             self.show_report(result)
@@ -246,11 +236,6 @@ class AlbumDialog(QDialog):
         else:
             self.progress.setValue(0)
             self._say(f"The album could not be mastered: {message}", error=True)
-        self._update()
-        self.finishedWith.emit(message)
-        if self._close_when_stopped:
-            self._close_when_stopped = False
-            super().reject()
 
     def show_report(self, report: AlbumReport) -> None:
         self.report = report
@@ -279,15 +264,5 @@ class AlbumDialog(QDialog):
         self.status.setText(text)
         self.status.setStyleSheet("color: #ff6b6b;" if error else "")
 
-    def _cancel(self) -> None:
-        if self.running:
-            self.job.cancel()
-            self.cancel.setEnabled(False)
-            self._say("Stopping before the next song…")
-
-    def reject(self) -> None:
-        if self.running:
-            self._close_when_stopped = True
-            self._cancel()
-            return
-        super().reject()
+    def _cancelling(self) -> None:
+        self._say("Stopping before the next song…")

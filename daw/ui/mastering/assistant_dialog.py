@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -32,7 +31,7 @@ from PySide6.QtWidgets import (
 from daw.engine.assistant import AssistantResult, apply_chain, master_assistant
 from daw.engine.mix_analysis import Measurement
 from daw.ui.effects.params import friendly_name
-from daw.ui.mastering.jobs import CANCELLED, Job, Progress
+from daw.ui.mastering.jobs import CANCELLED, JobDialog, Progress
 from daw.ui.mastering.targets_editor import TargetCombo
 from daw.ui.session import Session
 
@@ -57,14 +56,13 @@ def figure_text(measurement: Measurement, field: str, unit: str) -> str:
     return f"{value:.1f} {unit}".strip()
 
 
-class AssistantDialog(QDialog):
+class AssistantDialog(JobDialog):
     """Run the master assistant on the session's song and apply its chain.
 
     `resultReady(result)` after each analysis (for the before/after comparison);
     `finishedWith(message)` after each run: "" when done, CANCELLED, or the error."""
 
     resultReady = Signal(object)
-    finishedWith = Signal(str)
 
     def __init__(self, session: Session, target_name: str = "",
                  parent: QWidget | None = None) -> None:
@@ -132,11 +130,8 @@ class AssistantDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(560, 520)
 
-        self.job = Job(self)
         self.job.progressed.connect(lambda permille, _text: self.progress.setValue(permille))
-        self.job.finished.connect(self._finished)
         self._applied = False
-        self._close_when_stopped = False
         self._update()
 
     # --- choices -----------------------------------------------------------------------------
@@ -163,10 +158,6 @@ class AssistantDialog(QDialog):
 
     # --- running -----------------------------------------------------------------------------
 
-    @property
-    def running(self) -> bool:
-        return self.job.running
-
     def run(self) -> None:
         """Analyse the song as it is now, on a worker thread."""
         if self.running:
@@ -192,7 +183,7 @@ class AssistantDialog(QDialog):
         self.job.start(work)
         self._update()
 
-    def _finished(self, result: object, message: str) -> None:
+    def _show_outcome(self, result: object, message: str) -> None:
         if message == "" and isinstance(result, AssistantResult):
             self.result = result
             self._applied = False
@@ -204,11 +195,6 @@ class AssistantDialog(QDialog):
             self.status.setText("Cancelled: nothing was changed.")
         else:
             self._show_failure(message)
-        self._update()
-        self.finishedWith.emit(message)
-        if self._close_when_stopped:
-            self._close_when_stopped = False
-            super().reject()
 
     def _show_failure(self, message: str) -> None:
         self.progress.setValue(0)
@@ -242,17 +228,5 @@ class AssistantDialog(QDialog):
         self._update()
         return True
 
-    def _cancel(self) -> None:
-        if self.running:
-            self.job.cancel()
-            self.cancel.setEnabled(False)
-            self.status.setText("Cancelling…")
-
-    def reject(self) -> None:
-        """Closing while the analysis runs cancels it first; the dialog closes once it
-        stopped."""
-        if self.running:
-            self._close_when_stopped = True
-            self._cancel()
-            return
-        super().reject()
+    def _cancelling(self) -> None:
+        self.status.setText("Cancelling…")

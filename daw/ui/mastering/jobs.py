@@ -6,6 +6,9 @@ A job is a function `work(progress, cancel)` that returns its result. `progress(
 text)` also checks the cancel flag and raises `Cancelled` once it is set, so a job that
 reports progress stops at its next report even where the code it calls has no cancel of its
 own. The outcome comes back on the UI thread as `finished(result, message)`.
+
+`JobDialog` is the dialog around one such job: its Cancel button, and closing while the job
+runs (which cancels it and closes once it stopped).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import traceback
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 
 from daw.engine.album import AlbumError
 from daw.engine.assistant import AssistantError
@@ -117,3 +121,55 @@ class Job(QObject):
             thread.deleteLater()
         self._thread = None
         self.finished.emit(result, message)
+
+
+class JobDialog(QDialog):
+    """A dialog that runs one `Job` at a time, with a `cancel` button the subclass makes.
+
+    Subclasses show the outcome in `_show_outcome(result, message)` and set their buttons in
+    `_update()`; `finishedWith(message)` follows each run: "" when done, CANCELLED, or the
+    error."""
+
+    finishedWith = Signal(str)
+    cancel: QPushButton
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.job = Job(self)
+        self.job.finished.connect(self._job_finished)
+        self._close_when_stopped = False
+
+    @property
+    def running(self) -> bool:
+        return self.job.running
+
+    def _show_outcome(self, result: object, message: str) -> None:
+        raise NotImplementedError
+
+    def _update(self) -> None:
+        raise NotImplementedError
+
+    def _cancelling(self) -> None:
+        """Say that Cancel was heard (nothing by default)."""
+
+    def _job_finished(self, result: object, message: str) -> None:
+        self._show_outcome(result, message)
+        self._update()
+        self.finishedWith.emit(message)
+        if self._close_when_stopped:
+            self._close_when_stopped = False
+            super().reject()
+
+    def _cancel(self) -> None:
+        if self.running:
+            self.job.cancel()
+            self.cancel.setEnabled(False)
+            self._cancelling()
+
+    def reject(self) -> None:
+        """Closing while the job runs cancels it first; the dialog closes once it stopped."""
+        if self.running:
+            self._close_when_stopped = True
+            self._cancel()
+            return
+        super().reject()

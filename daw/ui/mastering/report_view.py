@@ -12,7 +12,6 @@ from html import escape
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QLabel,
     QProgressBar,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 from daw.engine.mix_report import Finding, MixReport, mix_report
 from daw.engine.targets import Target
 from daw.model.project import MASTER
-from daw.ui.mastering.jobs import CANCELLED, Job, Progress
+from daw.ui.mastering.jobs import CANCELLED, JobDialog, Progress
 from daw.ui.session import Session
 
 KIND_NAMES = {
@@ -40,14 +39,13 @@ _PAGE_STYLE = ("<style>td { padding: 3px 8px 3px 0; vertical-align: top; } "
                "a { color: #8ab4f8; text-decoration: none; }</style>")
 
 
-class MixReportDialog(QDialog):
+class MixReportDialog(JobDialog):
     """Analyse the session's song against `target` and list the findings.
 
     `reportReady(report)` after each analysis; `finishedWith(message)` after each run: ""
     when done, CANCELLED, or the error."""
 
     reportReady = Signal(object)
-    finishedWith = Signal(str)
 
     def __init__(self, session: Session, target: Target, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,15 +80,8 @@ class MixReportDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(720, 420)
 
-        self.job = Job(self)
         self.job.progressed.connect(lambda permille, _text: self.progress.setValue(permille))
-        self.job.finished.connect(self._finished)
-        self._close_when_stopped = False
         self._update()
-
-    @property
-    def running(self) -> bool:
-        return self.job.running
 
     def run(self) -> None:
         """Render and analyse the song as it is now, on a worker thread."""
@@ -119,7 +110,7 @@ class MixReportDialog(QDialog):
         self.copy.setEnabled(idle and self.report is not None)
         self.cancel.setEnabled(not idle)
 
-    def _finished(self, result: object, message: str) -> None:
+    def _show_outcome(self, result: object, message: str) -> None:
         if message == "" and isinstance(result, MixReport):
             self.progress.setValue(1000)
             self.show_report(result)
@@ -129,11 +120,6 @@ class MixReportDialog(QDialog):
             self.summary.setText(f"Target: {self.target.describe()}. Cancelled.")
         else:
             self._failed(message)
-        self._update()
-        self.finishedWith.emit(message)
-        if self._close_when_stopped:
-            self._close_when_stopped = False
-            super().reject()
 
     def _failed(self, message: str) -> None:
         self.progress.setValue(0)
@@ -178,15 +164,3 @@ class MixReportDialog(QDialog):
     def _copy(self) -> None:
         if self.report is not None:
             QGuiApplication.clipboard().setText(self.report.text())
-
-    def _cancel(self) -> None:
-        if self.running:
-            self.job.cancel()
-            self.cancel.setEnabled(False)
-
-    def reject(self) -> None:
-        if self.running:
-            self._close_when_stopped = True
-            self._cancel()
-            return
-        super().reject()

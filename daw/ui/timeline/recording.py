@@ -5,12 +5,13 @@ loop region)."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QPainter, QPen
 
 from daw.engine.live_peaks import TakePreview
 from daw.ui.session import Session
 from daw.ui.timeline.geometry import LaneLayout
+from daw.ui.timeline.polygons import polygon
 
 TAKE_FILL = QColor(200, 60, 60, 110)
 TAKE_EDGE = QColor(230, 90, 90)
@@ -40,7 +41,7 @@ def _paint_take(painter: QPainter, take: TakePreview, top: float, height: float,
         return
     start_x = to_x(start)
     end_x = to_x(start + len(mins) * take.frames_per_point)
-    if end_x < 0 or start_x > width or len(mins) == 0:
+    if end_x < 0 or start_x > width:
         return
     body = QRectF(start_x, top + 1, max(1.0, end_x - start_x), height - 2)
     painter.fillRect(body, TAKE_FILL)
@@ -55,11 +56,11 @@ def _paint_take(painter: QPainter, take: TakePreview, top: float, height: float,
     highs = maxs[:usable].reshape(-1, per_pixel).max(axis=1)
     xs = start_x + np.arange(len(lows)) * per_pixel * take.frames_per_point / frames_per_pixel
     keep = (xs >= -1) & (xs <= width + 1)
+    if np.count_nonzero(keep) < 2:
+        return
     middle = top + height / 2
     half = (height - 6) / 2
+    xs = xs[keep]
     painter.setPen(QPen(TAKE_WAVE, 1))
-    lines = [QPointF(x, middle - hi * half) for x, hi in zip(xs[keep], highs[keep], strict=True)]
-    lines += [QPointF(x, middle - lo * half)
-              for x, lo in zip(xs[keep][::-1], lows[keep][::-1], strict=True)]
-    if len(lines) > 2:
-        painter.drawPolygon(QPolygonF(lines))
+    painter.drawPolygon(polygon(np.concatenate([xs, xs[::-1]]),
+                                middle - np.concatenate([highs[keep], lows[keep][::-1]]) * half))
