@@ -9,12 +9,11 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QWheelEvent
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QColorDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMenu,
     QToolButton,
     QVBoxLayout,
@@ -27,7 +26,7 @@ from daw.ui.session import Session
 from daw.ui.timeline import style
 from daw.ui.timeline.automation_menu import AutomationButton
 from daw.ui.timeline.geometry import TAKE_LANE_HEIGHT, LaneLayout
-from daw.ui.timeline.take_header import TakeHeader, TakesButton
+from daw.ui.timeline.take_header import NameEdit, TakeHeader, TakesButton
 from daw.ui.timeline.take_menu import TakeActions
 
 METER_FLOOR_DB = -60.0
@@ -84,16 +83,6 @@ class LevelMeter(QWidget):
         painter.end()
 
 
-class _NameEdit(QLineEdit):
-    cancelled = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape:
-            self.cancelled.emit()
-            return
-        super().keyPressEvent(event)
-
-
 class TrackHeader(QWidget):
     """The header of one track."""
 
@@ -109,7 +98,7 @@ class TrackHeader(QWidget):
         self.name_label = QLabel(self)
         self.name_label.setStyleSheet(f"color: {style.HEADER_TEXT}; font-weight: 600;")
         self.name_label.setToolTip("Double-click to rename")
-        self.name_edit = _NameEdit(self)
+        self.name_edit = NameEdit(self)
         self.name_edit.hide()
         self.name_edit.editingFinished.connect(self._rename_finished)
         self.name_edit.cancelled.connect(self._rename_cancelled)

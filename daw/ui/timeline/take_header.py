@@ -30,7 +30,9 @@ BACKGROUND = QColor("#25282b")
 MUTED_TEXT = QColor("#80868e")
 
 
-class _NameEdit(QLineEdit):
+class NameEdit(QLineEdit):
+    """An in-place name field: Escape gives up the edit (`cancelled`)."""
+
     cancelled = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -86,7 +88,7 @@ class TakeHeader(QWidget):
         self.mute_button.setStyleSheet("QToolButton:checked { background: #e0a84f; "
                                        "color: black; }")
         self.mute_button.clicked.connect(lambda on: self._mute(on))
-        self.name_edit = _NameEdit(self)
+        self.name_edit = NameEdit(self)
         self.name_edit.hide()
         self.name_edit.editingFinished.connect(self._rename_finished)
         self.name_edit.cancelled.connect(self._close_editor)
