@@ -9,7 +9,7 @@ passband is flat within 0.001 dB up to 20 kHz at 48 kHz and images above 28 kHz 
 80 dB. The standard asks for at least 4× at 48 kHz and allows less at higher rates: 4× below
 96 kHz, 2× below 192 kHz, none from there on (as libebur128 does).
 
-`Upsampler` (and `Upsampler4x`) stream: any block sizes give the same output, delayed by
+`Upsampler` streams: any block sizes give the same output, delayed by
 `latency_frames` input frames; `pending()` gives the rest of the output as if silence followed,
 without changing the state. They compute in float64 unless asked for float32; the meter asks
 for float32, which halves its cost (a relative error of 1e-7, 1e-6 dB, far below what a meter
@@ -27,10 +27,10 @@ _PIECE = 4096
 _KAISER_BETA = 8.0
 
 
-def _phases(factor: int, taps: int) -> np.ndarray:
+def interpolation_weights(factor: int, taps: int = TAPS_PER_PHASE) -> np.ndarray:
     """(taps, factor) weights: column p interpolates the point p/factor of a frame after the
-    centre of the window, from `taps` input samples (oldest first). Column 0 is exactly the
-    centre sample."""
+    centre of the window (index taps/2 − 1), from `taps` input samples (oldest first). Column 0
+    is exactly the centre sample. The meter and the true-peak limiter share this design."""
     offsets = np.arange(-taps // 2 + 1, taps // 2 + 1)  # input index relative to the centre
     weights = np.zeros((taps, factor))
     weights[offsets == 0, 0] = 1.0
@@ -65,7 +65,8 @@ class Upsampler:
         self.factor = factor
         self.channels = channels
         self._taps = taps_per_phase if factor > 1 else 2
-        weights = _phases(factor, self._taps) if factor > 1 else np.array([[0.0], [1.0]])
+        weights = (interpolation_weights(factor, self._taps) if factor > 1
+                   else np.array([[0.0], [1.0]]))
         self.dtype = np.dtype(dtype)
         self._weights = weights.astype(self.dtype)
         self.latency_frames = self._taps // 2 if factor > 1 else 0
@@ -125,14 +126,6 @@ class Upsampler:
             writeable=False)
         out = windows.reshape(-1, self._taps) @ self._weights
         return out.reshape(self.channels, frames * self.factor)
-
-
-class Upsampler4x(Upsampler):
-    """The 4× interpolator the true-peak meter uses at 44.1 and 48 kHz."""
-
-    def __init__(self, channels: int, taps_per_phase: int = TAPS_PER_PHASE,
-                 dtype: type = np.float64) -> None:
-        super().__init__(4, channels, taps_per_phase, dtype)
 
 
 def _dbtp(value: float) -> float:

@@ -48,6 +48,7 @@ import numpy as np
 from daw.dsp.envelope import SEGMENT, OnePole, sliding_max, smoothing_coefficient
 from daw.dsp.eq import ParamSpec, resolve_params
 from daw.dsp.processors import Processor, ProcessorFactory
+from daw.dsp.true_peak import TAPS_PER_PHASE, interpolation_weights
 
 KIND = "truepeak_limiter"
 
@@ -59,8 +60,6 @@ TRUEPEAK_LIMITER_PARAMETERS: tuple[ParamSpec, ...] = (
 )
 
 OVERSAMPLING = 4
-TAPS_PER_PHASE = 32
-_KAISER_BETA = 8.0
 DETECTOR_LATENCY = TAPS_PER_PHASE // 2
 """Frames the interpolators need after a frame to rebuild the waveform around it."""
 HOLD_FRAMES = 6
@@ -83,21 +82,7 @@ BS1770_PHASES = (
 these reversed (the filter is symmetric)."""
 
 
-def interpolation_weights(factor: int = OVERSAMPLING, taps: int = TAPS_PER_PHASE) -> np.ndarray:
-    """(taps, factor) weights: column p gives the waveform p/factor of a frame after the
-    window's centre frame (index taps/2 − 1), from `taps` frames, oldest first. Column 0 is
-    the centre sample itself."""
-    offsets = np.arange(-taps // 2 + 1, taps // 2 + 1)
-    weights = np.empty((taps, factor))
-    for p in range(factor):
-        t = offsets - p / factor
-        window = np.i0(_KAISER_BETA * np.sqrt(np.clip(1.0 - (2.0 * t / taps) ** 2, 0.0, None)))
-        column = np.sinc(t) * window / np.i0(_KAISER_BETA)
-        weights[:, p] = column / column.sum()
-    return weights
-
-
-_WEIGHTS = interpolation_weights()
+_WEIGHTS = interpolation_weights(OVERSAMPLING)
 _SINC_KERNELS = [np.ascontiguousarray(_WEIGHTS[::-1, p]) for p in range(1, OVERSAMPLING)]
 """The in-between phases as convolution kernels (np.convolve flips its kernel)."""
 _BS1770_KERNELS = [np.array(phase) for phase in BS1770_PHASES] + [

@@ -334,7 +334,7 @@ def assist(
     limiter, out, loudness, passes = _land_loudness(
         shaped, rate, aim.integrated_lufs, aim.true_peak_dbtp, progress)
     chain.append(limiter)
-    after = measure(out, rate)
+    after = measure(out, rate, loudness)
     gain = dict(limiter.params)["input_gain_db"]
     notes.append(f"True-peak limiter at {aim.true_peak_dbtp:g} dBTP, {gain:+.1f} dB into it: "
                  f"{loudness:.1f} LUFS (aim {aim.integrated_lufs:g}) after {passes} "

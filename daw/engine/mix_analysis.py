@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
+from daw.dsp import true_peak
 from daw.dsp.effects import create_processor
 from daw.dsp.loudness import integrated_loudness
-from daw.dsp.true_peak import TruePeakMeter
 from daw.engine.bounce import BounceCancelled
 from daw.engine.plan import compile_plan
 from daw.engine.renderer import Renderer
@@ -123,13 +123,7 @@ def integrated_lufs(audio: np.ndarray, rate: int) -> float:
 
 def true_peak_dbtp(audio: np.ndarray, rate: int) -> float:
     """The highest true peak over the channels, dBTP (`daw.dsp.true_peak`)."""
-    wide = np.asarray(audio, dtype=np.float32)
-    if wide.ndim == 1:
-        wide = wide[:, None]
-    meter = TruePeakMeter(wide.shape[1], rate)
-    for start in range(0, wide.shape[0], 65536):
-        meter.process(wide[start : start + 65536])
-    return meter.max_dbtp
+    return true_peak.true_peak_dbtp(audio, rate)[1]
 
 
 def _db(power_or_amplitude: float, power: bool = False) -> float:
@@ -171,8 +165,9 @@ class Measurement:
         }
 
 
-def measure(audio: np.ndarray, rate: int) -> Measurement:
-    """Measure a (frames, channels) mix; a mono one counts as both channels."""
+def measure(audio: np.ndarray, rate: int, loudness: float | None = None) -> Measurement:
+    """Measure a (frames, channels) mix; a mono one counts as both channels. `loudness` is its
+    integrated loudness when the caller has measured it already (not measured again)."""
     wide = np.asarray(audio, dtype=np.float64)
     if wide.ndim == 1 or wide.shape[1] == 1:
         wide = np.repeat(wide.reshape(-1, 1), 2, axis=1)
@@ -182,7 +177,7 @@ def measure(audio: np.ndarray, rate: int) -> Measurement:
     mid = ll + rr + 2.0 * lr  # 4·Σ M²
     side = ll + rr - 2.0 * lr
     return Measurement(
-        integrated_lufs=integrated_lufs(wide, rate),
+        integrated_lufs=integrated_lufs(wide, rate) if loudness is None else loudness,
         true_peak_dbtp=true_peak_dbtp(wide, rate),
         sample_peak_dbfs=_db(float(np.abs(wide).max(initial=0.0))),
         rms_dbfs=_db((ll + rr) / (2 * frames), power=True),

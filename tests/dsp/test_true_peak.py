@@ -11,7 +11,6 @@ import pytest
 from daw.dsp.true_peak import (
     TruePeakMeter,
     Upsampler,
-    Upsampler4x,
     oversampling_factor,
     true_peak_dbtp,
 )
@@ -57,7 +56,7 @@ def test_inter_sample_peak_of_a_quarter_rate_sine_at_45_degrees() -> None:
     _, highest = true_peak_dbtp(audio, rate)
     assert highest == pytest.approx(20 * math.log10(0.5), abs=0.1)
     assert highest - sample_peak == pytest.approx(3.01, abs=0.1)
-    steady = Upsampler4x(2).process(audio)[4 * 4800 : 4 * 43200]  # the fades left out
+    steady = Upsampler(4, 2).process(audio)[4 * 4800 : 4 * 43200]  # the fades left out
     assert 20 * math.log10(np.abs(steady).max()) == pytest.approx(20 * math.log10(0.5),
                                                                   abs=0.001)
 
@@ -69,9 +68,9 @@ def test_passband_is_flat_to_20_khz(freq: float) -> None:
     rate = 48000
     n = rate // 2
     x = 0.5 * np.sin(2 * np.pi * freq * np.arange(n) / rate + 0.3)
-    up = Upsampler4x(1).process(x[:, None])[:, 0]
+    up = Upsampler(4, 1).process(x[:, None])[:, 0]
     middle = up[4 * 2000 : 4 * (n - 2000)]
-    t = (np.arange(4 * 2000, 4 * (n - 2000)) / 4 - Upsampler4x(1).latency_frames) / rate
+    t = (np.arange(4 * 2000, 4 * (n - 2000)) / 4 - Upsampler(4, 1).latency_frames) / rate
     ideal = 0.5 * np.sin(2 * np.pi * freq * t + 0.3)
     rms_ratio_db = 10 * math.log10(np.mean(middle**2) / np.mean(ideal**2))
     assert rms_ratio_db == pytest.approx(0.0, abs=0.01)
@@ -82,7 +81,7 @@ def test_original_samples_come_back_exactly() -> None:
     """Phase 0 is the identity, so the true peak is never below the sample peak."""
     rng = np.random.default_rng(1)
     x = rng.standard_normal((3000, 2))
-    up = Upsampler4x(2)
+    up = Upsampler(4, 2)
     out = np.concatenate([up.process(x), up.pending()])
     np.testing.assert_array_equal(out[4 * up.latency_frames :: 4], x)
     x32 = x.astype(np.float32)  # as files and the mix are; the meter works in float32
@@ -95,9 +94,9 @@ def test_original_samples_come_back_exactly() -> None:
 def test_streaming_equals_the_whole_array(block: int) -> None:
     rng = np.random.default_rng(2)
     x = rng.standard_normal((20000, 2)) * 0.3
-    whole = Upsampler4x(2)
+    whole = Upsampler(4, 2)
     expected = np.concatenate([whole.process(x), whole.pending()])
-    streamed = Upsampler4x(2)
+    streamed = Upsampler(4, 2)
     parts = [streamed.process(x[i : i + block]) for i in range(0, len(x), block)]
     got = np.concatenate([*parts, streamed.pending()])
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-14)
@@ -110,7 +109,7 @@ def test_streaming_equals_the_whole_array(block: int) -> None:
 
 def test_pending_does_not_change_the_state() -> None:
     x = np.random.default_rng(3).standard_normal((500, 1))
-    a, b = Upsampler4x(1), Upsampler4x(1)
+    a, b = Upsampler(4, 1), Upsampler(4, 1)
     a.process(x[:300])
     a.pending()
     b.process(x[:300])
