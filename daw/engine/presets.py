@@ -10,18 +10,15 @@ a hand-edited preset is reported with the file's name instead of being silently 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from daw.dsp.effects import PARAMETERS
-from daw.engine.settings import config_dir
+from daw.engine.settings import config_dir, write_text_atomically
 from daw.model.project import EffectSettings
 from daw.resources import resource_dir
 
@@ -91,21 +88,10 @@ def _read_json(path: Path) -> object:
 
 def _write_json(path: Path, data: object) -> None:
     """Write atomically (temporary file, then rename), so a crash leaves the old preset."""
-    text = json.dumps(data, indent=2) + "\n"
-    temp: str | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-        temp = None
+        write_text_atomically(path, json.dumps(data, indent=2) + "\n")
     except OSError as error:
         raise PresetError(f"{path}: cannot be saved ({error.strerror or error})") from None
-    finally:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
 
 
 def read_effect_preset(path: Path, kind: str | None = None) -> dict[str, float]:

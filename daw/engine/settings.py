@@ -198,7 +198,20 @@ def save_settings(settings: AudioSettings, path: Path | None = None) -> Path:
     Raises SettingsError naming the file and the reason when the folder is not writable.
     """
     path = settings_path() if path is None else path
-    text = json.dumps(_to_json(settings), indent=2, sort_keys=True) + "\n"
+    try:
+        write_text_atomically(path, json.dumps(_to_json(settings), indent=2, sort_keys=True)
+                              + "\n")
+    except OSError as exc:
+        raise SettingsError(
+            f"Could not save audio settings to {path}: {exc.strerror or exc}"
+        ) from exc
+    return path
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write a small file so that a crash leaves either the old file or the new one: a
+    temporary file beside it, synced, renamed over it, and the folder synced. Makes the
+    folder if needed; raises OSError."""
     temp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -210,15 +223,10 @@ def save_settings(settings: AudioSettings, path: Path | None = None) -> Path:
         os.replace(temp, path)
         temp = None
         _sync_folder(path.parent)
-    except OSError as exc:
-        raise SettingsError(
-            f"Could not save audio settings to {path}: {exc.strerror or exc}"
-        ) from exc
     finally:
         if temp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-    return path
 
 
 def _sync_folder(folder: Path) -> None:

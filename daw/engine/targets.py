@@ -13,16 +13,13 @@ deleted. Any other saved name is a new preset. ``{"name": ..., "integrated_lufs"
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
 import re
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from daw.engine.settings import config_dir
+from daw.engine.settings import config_dir, write_text_atomically
 
 TARGETS_FOLDER = "targets"
 LUFS_RANGE = (-40.0, -3.0)
@@ -153,22 +150,10 @@ def save_target(target: Target, folder: Path | None = None) -> Path:
     path = folder / f"{target.key}.json"
     text = json.dumps({"name": target.name.strip(), "integrated_lufs": target.integrated_lufs,
                        "true_peak_dbtp": target.true_peak_dbtp}, indent=2) + "\n"
-    temp: str | None = None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-        temp = None
+        write_text_atomically(path, text)
     except OSError as exc:
         raise TargetError(f"{path}: could not save the target ({exc.strerror or exc})") from exc
-    finally:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
     return path
 
 
