@@ -53,9 +53,11 @@ def check_resources() -> str:
 
 
 def check_render() -> str:
-    """Render one second of the demo song (from its second section, where every part plays)."""
+    """Render one second of the demo song (from its second section, where every part plays),
+    here and again by two render processes (as a long bounce does): the same samples."""
     from daw.engine.plan import compile_plan
-    from daw.engine.renderer import Renderer
+    from daw.engine.renderer import DEFAULT_MAX_BLOCK, Renderer
+    from daw.engine.track_farm import TrackFarm
     from daw.media import MediaPool
     from daw.model.store import load_project
 
@@ -69,11 +71,19 @@ def check_render() -> str:
         pool.check()
         with Renderer(compile_plan(project), pool) as renderer:
             renderer.render(start, out)
+        farmed = np.zeros_like(out)
+        blocks = [(start + k, min(DEFAULT_MAX_BLOCK, len(out) - k))
+                  for k in range(0, len(out), DEFAULT_MAX_BLOCK)]  # as `render` splits it
+        farm = TrackFarm(project, folder, blocks, 2, DEFAULT_MAX_BLOCK)
+        with Renderer(compile_plan(project), pool, tracks=farm) as renderer:
+            renderer.render(start, farmed)
     if not np.isfinite(out).all():
         raise CheckFailed("the demo song rendered to values that are not numbers")
     peak = float(np.abs(out).max())
     if peak < 1e-4:
         raise CheckFailed(f"the demo song rendered silence from {start / rate:.1f} s")
+    if not np.array_equal(farmed, out):
+        raise CheckFailed("render processes rendered the demo song differently")
     effects = sum(len(t.effects) for t in project.tracks) + len(project.master.effects)
     return (f"'{project.name}': {len(project.tracks)} tracks, {effects} effects; "
             f"{RENDER_SECONDS:g} s from {start / rate:.1f} s, "

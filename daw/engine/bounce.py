@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -35,9 +35,10 @@ from daw.engine.bounce_writer import (
 )
 from daw.engine.effect_bank import chain_latency
 from daw.engine.plan import compile_plan
-from daw.engine.renderer import Renderer
+from daw.engine.renderer import FarmError, Renderer
 from daw.engine.renditions import RenditionCache
 from daw.engine.stems import stem_paths
+from daw.engine.track_farm import TrackFarm
 from daw.media import MediaPool
 from daw.model.project import Project
 
@@ -73,8 +74,8 @@ class BounceSettings:
     sample_rate: int | None = None
     """None: the project's rate. Otherwise the mix is resampled (soxr, very high quality)."""
     workers: int | None = None
-    """Threads rendering the tracks; None: `auto_workers`. The file is the same bit for bit
-    whatever the number."""
+    """Processes rendering the tracks (1: none, all in this process); None: `auto_workers`.
+    The file is the same bit for bit whatever the number."""
     format: str | None = None
     """"wav" or "flac"; None: from the file's suffix (.flac is FLAC, anything else WAV)."""
     dither: bool = True
@@ -88,22 +89,27 @@ class BounceSettings:
 
 
 MAX_WORKERS = 4
-MIN_CORES_FOR_WORKERS = 4
-"""On two cores (measured here) a second render thread made a bounce with EQs and
-compressors slower, not faster: numpy's BLAS already spreads the EQs' matrix products over
-both cores, and the threads only contend. Track threads are used from four cores on."""
+MIN_TRACK_SECONDS = 240.0
+"""Seconds of audio tracks times effects a bounce needs before render processes pay for
+their start (about a second each, in parallel): eight tracks with an effect for 30 s."""
 
 
-def auto_workers(project: Project) -> int:
-    """Threads for a bounce: tracks are independent until the buses, and the effects (numpy,
-    pedalboard) let go of the interpreter while they work, so a project with effects renders
-    its tracks on up to MAX_WORKERS threads where there are cores to spare; without effects
-    reading the files is most of the work, and one thread does it best."""
-    if not any(not e.bypassed for t in project.tracks for e in t.effects):
+def auto_workers(project: Project, seconds: float | None = None) -> int:
+    """Render processes for a bounce of `seconds` of the song (None: all of it): one per core
+    (up to MAX_WORKERS, no more than the tracks) when there are two cores or more and enough
+    effect work to share; otherwise 1, everything in this process. Without effects reading
+    the files is most of the work, and one process does it best."""
+    tracks = [t for t in project.tracks if not t.is_bus]
+    busy = sum(1 for t in tracks for e in t.effects if not e.bypassed)
+    if not busy or len(tracks) < 2:
+        return 1
+    if seconds is None:
+        seconds = project.end_frame / project.sample_rate
+    if busy * seconds < MIN_TRACK_SECONDS:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
-    return min(MAX_WORKERS, cores) if cores >= MIN_CORES_FOR_WORKERS else 1
+    return max(1, min(MAX_WORKERS, cores, len(tracks)))
 
 
 def marker_range(project: Project, name: str) -> tuple[int, int]:
@@ -229,12 +235,24 @@ def bounce(
                                       "another name or stems folder")
                 stems = {strip: writer(path, DITHER_SEED + 1 + index)
                          for index, (strip, path) in enumerate(paths.items())}
-            workers = auto_workers(project) if settings.workers is None else settings.workers
             delay = (chain_latency(project.master.effects, project.sample_rate)
                      if settings.mastered else 0)
-            with Renderer(compile_plan(project), pool, max_block=BOUNCE_BLOCK,
-                          workers=workers) as renderer:
-                _render(renderer, main, stems, start, end, progress, cancel, delay)
+            steps = list(_steps(start, end, delay, bool(stems)))
+            workers = (auto_workers(project, (end - start) / project.sample_rate)
+                       if settings.workers is None else settings.workers)
+            farm = _start_farm(project, project_dir, steps, workers)
+            try:
+                renderer = Renderer(compile_plan(project), pool, max_block=BOUNCE_BLOCK,
+                                    tracks=farm)
+            except BaseException:
+                if farm is not None:
+                    farm.close()
+                raise
+            with renderer:
+                try:
+                    _render(renderer, main, stems, steps, start, end, progress, cancel)
+                except FarmError as error:
+                    raise BounceError(f"{target}: could not bounce ({error})") from error
         for each in writers:
             each.close()
         for each in (*stems.values(), main):
@@ -255,41 +273,76 @@ def bounce(
     return target
 
 
-def _render(renderer: Renderer, main: AudioWriter, stems: dict[str, AudioWriter], start: int,
-            end: int, progress: Progress | None, cancel: threading.Event | None,
-            delay: int = 0) -> None:
-    """One pass over the range, feeding the main file and every stem block by block.
+@dataclass(frozen=True)
+class _Step:
+    """One block of a bounce: render `frames` from `position`; the main file takes `main`
+    frames of it after dropping `dropped`, the stems take its first `stems` frames."""
+
+    position: int
+    frames: int
+    dropped: int
+    main: int
+    stems: int
+
+
+def _steps(start: int, end: int, delay: int, stems: bool) -> Iterator[_Step]:
+    """The blocks of one pass over the range, known before rendering (render processes are
+    told them in advance).
 
     A master chain that looks ahead (a limiter) delays the mix by `delay` frames: the pass
     renders that much further and the main file drops its first `delay` frames, so a mastered
     file lines up with the song (and its stems) to the sample and keeps its last frames."""
-    block = np.zeros((BOUNCE_BLOCK, 2), dtype=np.float32)
-    stem_blocks = {strip: np.zeros((BOUNCE_BLOCK, 2), dtype=np.float32) for strip in stems}
     position = start
     skip = delay
-    main_left = stems_left = end - start
+    main_left = end - start
+    stems_left = end - start if stems else 0
     while main_left > 0 or stems_left > 0:
-        if cancel is not None and cancel.is_set():
-            raise BounceCancelled("bounce cancelled")
         n = min(BOUNCE_BLOCK, max(main_left + skip, stems_left))
-        renderer.render(position, block[:n],
-                        {k: v[:n] for k, v in stem_blocks.items()} if stems else None)
-        position += n
         dropped = min(skip, n)
         skip -= dropped
-        take = min(n - dropped, main_left)
-        if take > 0:
-            main_left -= take
-            main.write(block[dropped:dropped + take], main_left == 0)
-        take = min(n, stems_left)
-        if take > 0 and stems:
-            stems_left -= take
+        main = max(0, min(n - dropped, main_left))
+        to_stems = min(n, stems_left)
+        main_left -= main
+        stems_left -= to_stems
+        yield _Step(position, n, dropped, main, to_stems)
+        position += n
+
+
+def _start_farm(project: Project, project_dir: Path, steps: list[_Step],
+                workers: int) -> TrackFarm | None:
+    """Render processes for the tracks, or None to render them here: with one worker, or
+    when the processes cannot start (no shared memory, say) — slower, never wrong."""
+    if workers <= 1:
+        return None
+    try:
+        return TrackFarm(project, project_dir, [(s.position, s.frames) for s in steps],
+                         workers, BOUNCE_BLOCK)
+    except (OSError, ValueError):
+        return None
+
+
+def _render(renderer: Renderer, main: AudioWriter, stems: dict[str, AudioWriter],
+            steps: list[_Step], start: int, end: int, progress: Progress | None,
+            cancel: threading.Event | None) -> None:
+    """One pass over the range, feeding the main file and every stem block by block."""
+    block = np.zeros((BOUNCE_BLOCK, 2), dtype=np.float32)
+    stem_blocks = {strip: np.zeros((BOUNCE_BLOCK, 2), dtype=np.float32) for strip in stems}
+    main_left = stems_left = end - start
+    for step in steps:
+        if cancel is not None and cancel.is_set():
+            raise BounceCancelled("bounce cancelled")
+        n = step.frames
+        renderer.render(step.position, block[:n],
+                        {k: v[:n] for k, v in stem_blocks.items()} if stems else None)
+        if step.main:
+            main_left -= step.main
+            main.write(block[step.dropped:step.dropped + step.main], main_left == 0)
+        if step.stems:
+            stems_left -= step.stems
             for strip, stem in stems.items():
-                stem.write(stem_blocks[strip][:take], stems_left == 0)
-        elif not stems:
-            stems_left = 0
+                stem.write(stem_blocks[strip][:step.stems], stems_left == 0)
         if progress is not None:
-            progress(min(position - start, end - start), end - start)
+            progress(min(step.position + n - start, end - start), end - start)
 
 
 def _describe(settings: BounceSettings, kind: str, start: int, end: int, rate: int,

@@ -14,8 +14,9 @@ operations in the same order (fade curves are precomputed tables; gains are floa
 fixed or computed per absolute frame; automated effect parameters change at absolute frame
 multiples of AUTOMATION_STEP; strips are summed in plan order). Only the sign of an exact zero
 can depend on where a block starts, so the last step adds +0.0, which turns −0.0 into 0.0 and
-changes nothing else. With `workers` > 1 the audio tracks are rendered on a thread pool, each
-into its own buffers, and summed in plan order afterwards: the same sums, bit for bit.
+changes nothing else. With a `TrackFarm` (a long bounce) the audio tracks are rendered by
+worker processes, each into shared memory, and summed here in plan order afterwards: the same
+sums, bit for bit.
 
 Buffers are allocated once per strip; a render call allocates little beyond views (per-frame
 gains when something moves).
@@ -23,11 +24,10 @@ gains when something moves).
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Protocol
 
 import numpy as np
 
@@ -53,7 +53,8 @@ DEFAULT_MAX_BLOCK = 16384
 MASTER = "master"
 """The key of the master bus in the levels."""
 
-__all__ = ["DEFAULT_MAX_BLOCK", "MASTER", "LevelTaker", "Renderer", "RendererState"]
+__all__ = ["DEFAULT_MAX_BLOCK", "MASTER", "FarmError", "FarmUnavailable", "LevelTaker", "Renderer",
+           "RendererState", "TrackSource"]
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,7 @@ class RendererState:
 
 
 class _Buffers:
-    """The scratch arrays of one strip's pass (shared by all strips when rendering on one
-    thread; one set per track on the thread pool)."""
+    """The scratch arrays of a strip's pass, shared by all strips."""
 
     def __init__(self, max_block: int) -> None:
         self.max_block = max_block
@@ -104,31 +104,61 @@ _Result = tuple[np.ndarray | None, list[tuple[str, np.ndarray]]]
 """A strip's pass: its main output (None when off) and its sends as (bus id, signal)."""
 
 
+class FarmError(RuntimeError):
+    """A render process failed or went away; the message says why."""
+
+
+class FarmUnavailable(FarmError):
+    """A render process went away before its first block: nothing is lost, the tracks can
+    still be rendered in process (a script that starts a bounce without the
+    ``if __name__ == "__main__":`` guard makes its workers fail like this)."""
+
+
+class TrackSource(Protocol):
+    """Where the audio tracks' passes come from when not rendered here (`TrackFarm`)."""
+
+    def results(self, start: int, n: int) -> list[tuple[str, _Result | None]]:
+        """(track id, pass) of every audio track that plays, in plan order, for the block;
+        raises FarmError when that cannot be had."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class _Block:
+    """What a block's strips are rendered with, worked out before any of them is."""
+
+    def __init__(self, sources: dict[str, Source], ramping: bool, live_buses: set[str],
+                 tracks: list[TrackPlan]) -> None:
+        self.sources = sources
+        self.ramping = ramping
+        self.live_buses = live_buses
+        self.tracks = tracks
+
+
 class Renderer:
-    """Renders a plan block by block. Used from one thread at a time (it owns its buffers);
-    with `workers` > 1 it runs the audio tracks on a pool of that many threads itself."""
+    """Renders a plan block by block. Used from one thread at a time (it owns its buffers).
+
+    With `tracks` (a `TrackFarm`, for a bounce of a fixed plan) the audio tracks' passes come
+    from there, in the blocks it was told of, and this renderer runs the buses and the master;
+    closing the renderer closes it."""
 
     def __init__(self, plan: RenderPlan, pool: MediaPool, max_block: int = DEFAULT_MAX_BLOCK,
-                 workers: int = 1):
+                 tracks: TrackSource | None = None):
         self.plan = plan
         self.pool = pool
         self.max_block = max_block
-        self.workers = max(1, int(workers))
+        self._farm = tracks
         self.meter: LevelTaker | None = None
         """Set for live playback: measures every strip and the master per block."""
         self._effects = EffectBank(plan.sample_rate)
         self._effects.build(plan)
         self._shared = _Buffers(max_block)
-        self._own: dict[str, _Buffers] = {}
-        """Per track, for the thread pool."""
         self._bus_in: dict[str, np.ndarray] = {}
         self._sources: dict[str, Source] = {}
         """Per strip: the gains it was rendered with last (its plan settings, or a ramp)."""
         self._master: Source | None = None
         self._started = False
-        self._executor: ThreadPoolExecutor | None = None
-        self._read_lock = threading.Lock()
-        """The media pool serves one thread at a time."""
 
     # --- plan, effect state, ramps --------------------------------------------------------
 
@@ -137,8 +167,6 @@ class Renderer:
         changed gains ramp from the old values over RAMP_FRAMES."""
         self._effects.build(plan)
         self.plan = plan
-        ids = {t.track_id for t in plan.tracks}
-        self._own = {k: v for k, v in self._own.items() if k in ids}
 
     def processor(self, effect_id: str) -> Processor:
         """The processor of an effect in the current plan."""
@@ -171,10 +199,9 @@ class Renderer:
         self._started = state.started
 
     def close(self) -> None:
-        """Stop the worker threads (a renderer with workers > 1 should be closed)."""
-        if self._executor is not None:
-            self._executor.shutdown()
-            self._executor = None
+        """Stop the track farm, if there is one (a renderer with one should be closed)."""
+        if self._farm is not None:
+            self._farm.close()
 
     def __enter__(self) -> Renderer:
         return self
@@ -207,12 +234,10 @@ class Renderer:
             self._effects.reset(strip.effects)  # back from silence: no stale tails
         return source
 
-    def _render_block(self, start: int, out: np.ndarray,
-                      stems: dict[str, np.ndarray] | None = None) -> None:
+    def _begin(self) -> _Block:
+        """Settle every strip's gains for the block (ramps where the plan changed), and find
+        the strips that can be heard."""
         plan = self.plan
-        n = out.shape[0]
-        for stem in (stems or {}).values():
-            stem.fill(0.0)
         previous = self._sources
         sources: dict[str, Source] = {}
         ramping = False
@@ -224,25 +249,48 @@ class Renderer:
             sources[strip.track_id] = source
         live_buses = {b.track_id for b in plan.buses if not sources[b.track_id].silent}
         tracks = [t for t in plan.tracks if not sources[t.track_id].silent]
+        return _Block(sources, ramping, live_buses, tracks)
+
+    def _end(self, block: _Block, n: int) -> None:
+        self._sources = ({k: advance(v, n) for k, v in block.sources.items()}
+                         if block.ramping else block.sources)
+        self._started = True
+
+    def render_tracks(self, start: int, n: int,
+                      track_ids: set[str]) -> Iterator[tuple[str, _Result | None]]:
+        """The passes of the audio tracks in `track_ids` that play, for frames [start, start
+        + n), in plan order: what a `TrackFarm` worker renders. Each result lives in buffers
+        the next one overwrites, so take it before asking for the next."""
+        block = self._begin()
+        for track in block.tracks:
+            if track.track_id in track_ids:
+                yield track.track_id, self._pass(track, block.sources[track.track_id], start, n,
+                                                 self._shared, block.live_buses)
+        self._end(block, n)
+
+    def _render_block(self, start: int, out: np.ndarray,
+                      stems: dict[str, np.ndarray] | None = None) -> None:
+        plan = self.plan
+        n = out.shape[0]
+        for stem in (stems or {}).values():
+            stem.fill(0.0)
+        block = self._begin()
+        sources = block.sources
         written: set[str] = set()  # the buses, and MASTER, that have their first input
-        if self._executor is None and self.workers > 1 and len(tracks) > 1:
-            self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="render")
-        if self._executor is not None and len(tracks) > 1:
-            own = [self._own.setdefault(t.track_id, _Buffers(self.max_block)) for t in tracks]
-            results = list(self._executor.map(
-                lambda t, b: self._pass(t, sources[t.track_id], start, n, b, live_buses),
-                tracks, own))
-            for track, buffers, result in zip(tracks, own, results, strict=True):
-                self._sum(track, result, buffers, out, written, stems)
+        results = self._farm_results(start, n)
+        if results is not None:
+            strips = {t.track_id: t for t in block.tracks}
+            for track_id, result in results:
+                self._sum(strips[track_id], result, self._shared, out, written, stems)
         else:
-            for track in tracks:
+            for track in block.tracks:
                 result = self._pass(track, sources[track.track_id], start, n, self._shared,
-                                    live_buses)
+                                    block.live_buses)
                 self._sum(track, result, self._shared, out, written, stems)
         for bus in plan.buses:
-            if bus.track_id in live_buses:
+            if bus.track_id in block.live_buses:
                 result = self._pass(bus, sources[bus.track_id], start, n, self._shared,
-                                    live_buses, written)
+                                    block.live_buses, written)
                 self._sum(bus, result, self._shared, out, written, stems)
         if MASTER not in written:
             out.fill(0.0)
@@ -261,14 +309,24 @@ class Renderer:
         if self.meter is not None:
             self._note_reductions(self._shared)
             self.meter.measure(MASTER, out)
-        self._sources = {k: advance(v, n) for k, v in sources.items()} if ramping else sources
         self._master = advance(self._master, n)
-        self._started = True
+        self._end(block, n)
+
+    def _farm_results(self, start: int, n: int) -> list[tuple[str, _Result | None]] | None:
+        """The farm's passes for the block; None to render the tracks here, as when there is
+        no farm or it could not start (then it is closed and not asked again)."""
+        if self._farm is None:
+            return None
+        try:
+            return self._farm.results(start, n)
+        except FarmUnavailable:
+            self._farm.close()
+            self._farm = None
+            return None
 
     def _pass(self, strip: TrackPlan, source: Source, start: int, n: int, buffers: _Buffers,
               live_buses: set[str], written: set[str] | None = None) -> _Result | None:
-        """Render one strip: its input, its chain, then its outputs scaled by their gains.
-        Runs on a worker thread for audio tracks when there is a pool."""
+        """Render one strip: its input, its chain, then its outputs scaled by their gains."""
         if strip.is_bus:
             signal = self._bus_input(strip, n, written)
         else:
@@ -377,11 +435,7 @@ class Renderer:
         """Read the clip's frames from timeline frame `a` into `dest`, with fades and gain."""
         k = dest.shape[0]
         rel = a - clip.start_frame
-        if self._executor is None:
-            self.pool.read_into(clip.media_id, clip.source_offset_frames + rel, dest)
-        else:
-            with self._read_lock:
-                self.pool.read_into(clip.media_id, clip.source_offset_frames + rel, dest)
+        self.pool.read_into(clip.media_id, clip.source_offset_frames + rel, dest)
         fade_in = clip.fade_in
         if rel < len(fade_in):
             m = min(k, len(fade_in) - rel)

@@ -10,7 +10,8 @@ import numpy as np
 import soundfile as sf
 
 from daw.engine.plan import compile_plan
-from daw.engine.renderer import Renderer
+from daw.engine.renderer import DEFAULT_MAX_BLOCK, Renderer
+from daw.engine.track_farm import TrackFarm
 from daw.media import MediaPool
 from daw.model import EffectSettings, MediaRef, Project, automation, ops, routing
 from daw.model.project import MASTER
@@ -82,14 +83,20 @@ class Song:
 
     def render(self, start: int = 0, frames: int | None = None, block: int | None = None,
                workers: int = 1) -> np.ndarray:
-        """The mix rendered in blocks of `block` frames (all at once by default)."""
+        """The mix rendered in blocks of `block` frames (all at once by default); with
+        `workers` > 1, its tracks by that many render processes."""
         frames = self.project.end_frame - start if frames is None else frames
         out = np.zeros((frames, 2), dtype=np.float32)
+        step = block or frames
+        blocks = [(start + at + k, min(DEFAULT_MAX_BLOCK, step - k, frames - at - k))
+                  for at in range(0, frames, step)
+                  for k in range(0, min(step, frames - at), DEFAULT_MAX_BLOCK)]
+        farm = (TrackFarm(self.project, self.folder, blocks, workers, DEFAULT_MAX_BLOCK)
+                if workers > 1 else None)
         with MediaPool(self.folder, self.project.media) as pool, Renderer(
-                compile_plan(self.project), pool, workers=workers) as renderer:
-            step = block or frames
-            for at in range(0, frames, step):
-                renderer.render(start + at, out[at:at + step])
+                compile_plan(self.project), pool, tracks=farm) as renderer:
+            for at, n in blocks:
+                renderer.render(at, out[at - start:at - start + n])
         return out
 
 

@@ -140,7 +140,7 @@ def test_stems_are_as_long_and_aligned_in_every_format(song: Song, tmp_path: Pat
     assert abs(landed - (7000 - start) * rate / RATE) <= 1
 
 
-def test_stems_on_several_threads_are_the_same_files(song: Song, tmp_path: Path) -> None:
+def test_stems_from_render_processes_are_the_same_files(song: Song, tmp_path: Path) -> None:
     mixed_song(song)
     for workers in (1, 3):
         bounce(song.project, song.folder,
