@@ -141,19 +141,57 @@ def test_the_response_of_the_whole_eq_is_the_sum_of_its_bands_in_db() -> None:
     np.testing.assert_allclose(eq_response(params, RATE, freqs), total, atol=1e-9)
 
 
-def test_the_cascade_is_a_float64_transposed_direct_form_ii() -> None:
-    sections = eq_sections(SETTINGS["all together"], RATE)
-    x = np.random.default_rng(5).standard_normal(3000)
-    expected = x.copy()
-    for b0, b1, b2, a1, a2 in sections:  # sample by sample, as the textbook writes it
+def textbook(sections: list[np.ndarray], x: np.ndarray) -> np.ndarray:
+    """The cascade sample by sample in float64, as the textbook writes a TDF-II section."""
+    out = np.array(x, dtype=np.float64)
+    for b0, b1, b2, a1, a2 in sections:
         s1 = s2 = 0.0
-        for n, value in enumerate(expected):
+        for n, value in enumerate(out):
             y = b0 * value + s1
             s1 = b1 * value - a1 * y + s2
             s2 = b2 * value - a2 * y
-            expected[n] = y
+            out[n] = y
+    return out
+
+
+def test_the_cascade_is_a_float64_transposed_direct_form_ii() -> None:
+    sections = eq_sections(SETTINGS["all together"], RATE)
+    x = np.random.default_rng(5).standard_normal(3000)
     got = BiquadCascade(sections, 1).process(x[None, :])[0]
-    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(got, textbook(sections, x), rtol=0, atol=1e-10)
+
+
+def test_a_resonant_20_hz_high_pass_stays_exact_over_a_long_call() -> None:
+    # The hardest case for chunked arithmetic: poles close to z = 1, whose state reads out
+    # through large, cancelling terms. 40000 frames run as three segments in one call.
+    sections = eq_sections({"hp_on": 1, "hp_freq_hz": 20, "hp_q": 10, "low_freq_hz": 30,
+                            "low_gain_db": 12}, RATE)
+    x = np.random.default_rng(6).uniform(-1.0, 1.0, 40000)
+    expected = textbook(sections, x)
+    got = BiquadCascade(sections, 1).process(x[None, :])[0]
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-8)
+    # In place on a (frames, channels) block the arithmetic is the same, bit for bit.
+    block = x[:, None].copy()
+    BiquadCascade(sections, 1).process_block(block)
+    np.testing.assert_array_equal(block[:, 0], got)
+
+
+@pytest.mark.parametrize("blocks", [(1,), (63,), (64,), (65,), (1000,), (9000,),
+                                    (4096, 65, 1000, 1, 64, 333)])
+def test_any_blocks_give_the_float64_cascade_rounded_to_float32(blocks: tuple[int, ...]) -> None:
+    params = SETTINGS["all together"]
+    signal = noise(9000)
+    sections = eq_sections(params, RATE)
+    expected = np.stack([textbook(sections, signal[:, c]) for c in range(2)], axis=1)
+    processor = make(params)
+    out = signal.copy()
+    at, i = 0, 0
+    while at < len(out):
+        processor.process(out[at : at + blocks[i % len(blocks)]])
+        at, i = at + blocks[i % len(blocks)], i + 1
+    assert out.dtype == np.float32
+    # Within one float32 step of the exact value: only the final rounding differs.
+    np.testing.assert_allclose(out, expected, rtol=2.0**-23, atol=1e-12)
 
 
 @pytest.mark.parametrize("block", [1, 64, 65, 8192, 8193])
