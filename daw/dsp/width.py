@@ -24,7 +24,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from daw.dsp.eq import BiquadCascade, ParamSpec, highpass, resolve_params
+from daw.dsp.biquad import BiquadCascade
+from daw.dsp.eq import ParamSpec, highpass, resolve_params
 from daw.dsp.processors import Processor, ProcessorFactory
 
 KIND = "width"
