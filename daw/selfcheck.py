@@ -82,6 +82,8 @@ def check_render() -> str:
     peak = float(np.abs(out).max())
     if peak < 1e-4:
         raise CheckFailed(f"the demo song rendered silence from {start / rate:.1f} s")
+    if farm.delivered != len(blocks):
+        raise CheckFailed("render processes did not start (a long bounce renders in one)")
     if not np.array_equal(farmed, out):
         raise CheckFailed("render processes rendered the demo song differently")
     effects = sum(len(t.effects) for t in project.tracks) + len(project.master.effects)

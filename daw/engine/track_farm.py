@@ -143,7 +143,7 @@ class TrackFarm:
         self._taken: int | None = None
         """The slot the renderer is still summing from, handed back on the next block."""
         self._order = [t.track_id for t in playing_tracks(plan)]
-        context = multiprocessing.get_context("spawn")
+        context = _context()
         self._workers: list[_Worker] = []
         try:
             for share in share_tracks(playing_tracks(plan), workers, blocks):
@@ -156,6 +156,11 @@ class TrackFarm:
     @property
     def workers(self) -> int:
         return len(self._workers)
+
+    @property
+    def delivered(self) -> int:
+        """Blocks the workers have rendered and handed over so far."""
+        return self._index
 
     def results(self, start: int, n: int) -> list[tuple[str, tuple | None]]:
         """(track id, (main, [(bus id, send)])) of every playing track for the next block, in
@@ -244,3 +249,14 @@ def work(pipe: Connection, memory_name: str, shape: tuple[int, ...], project: Pr
     finally:
         del slots
         memory.close()
+
+
+def _context():
+    """How workers start: from a fork server that has imported the renderer once (a worker
+    is then ready in milliseconds, and later bounces pay nothing), else a fresh interpreter
+    each (where there is no fork server)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
