@@ -1,6 +1,7 @@
 """The faster paths of the compressor (float32 detector and gain, a shortcut for stretches
-below the knee) against the float64 formulas they replace, and the BLAS thread limit the EQ
-sets."""
+below the knee, the folded gain computer, the two-lane running sum, the bitwise running
+maximum, the detector in place, both channels scaled in one pass) against the float64 formulas
+and sample-by-sample recurrences they replace, and the BLAS thread limit the EQ sets."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ import pytest
 from daw.dsp import blas, eq
 from daw.dsp.dynamics import COMPRESSOR_PARAMETERS, make_compressor
 from daw.dsp.envelope import (
+    GainComputer,
     OnePole,
+    PeakDetector,
     level_db,
     linked_peak,
+    running_sum,
     smoothing_coefficient,
     static_reduction_db,
 )
@@ -112,3 +116,110 @@ def test_eq_on_one_blas_thread_matches_the_sample_by_sample_cascade() -> None:
             s2 = b2 * x[n] - a2 * y[n]
         x = y
     np.testing.assert_allclose(out, x, rtol=0, atol=2e-7)
+
+
+# --- the envelope arithmetic against sample-by-sample loops ---------------------------------
+
+
+def release_by_sample(x: np.ndarray, a: float, y0: float) -> np.ndarray:
+    out = np.empty(len(x))
+    for n, value in enumerate(x):
+        y0 = max(value, a * y0 + (1.0 - a) * value)
+        out[n] = y0
+    return out
+
+
+def smooth_by_sample(x: np.ndarray, a: float, y0: float) -> np.ndarray:
+    out = np.empty(len(x))
+    for n, value in enumerate(x):
+        y0 = a * y0 + (1.0 - a) * value
+        out[n] = y0
+    return out
+
+
+def wanted_reductions(frames: int, seed: int = 5) -> np.ndarray:
+    """Non-negative dB reductions as a compressor wants them: runs of zeros, steps, noise."""
+    rng = np.random.default_rng(seed)
+    levels = np.repeat(rng.choice([0.0, 0.0, 2.0, 9.0, 20.0], size=frames // 300 + 1), 300)
+    return levels[:frames] * rng.uniform(0.0, 1.0, frames) ** 2
+
+
+@pytest.mark.parametrize("frames", [0, 1, 2, 3, 64, 4097, 40001])
+def test_running_sum_matches_cumsum(frames: int) -> None:
+    x = np.random.default_rng(frames).uniform(0.0, 1.0, frames)
+    np.testing.assert_allclose(running_sum(x.copy()), np.cumsum(x), rtol=1e-13)
+
+
+@pytest.mark.parametrize("time_ms", [0.1, 10.0, 120.0])
+@pytest.mark.parametrize("frames", [1, 2, 3, 1000, 20001])
+def test_release_and_attack_stages_match_their_recurrences(time_ms: float, frames: int) -> None:
+    """0.1 ms is a pole steep enough to split every block into stretches; 20001 frames is
+    longer than a segment. Starts at rest and from a held reduction."""
+    a = smoothing_coefficient(time_ms, RATE)
+    x = wanted_reductions(frames)
+    for y0 in (0.0, 7.5):
+        pole = OnePole(a)
+        tolerance = 1e-12 * max(20.0, y0)
+        np.testing.assert_allclose(
+            pole.release_peak(x, y0), release_by_sample(x, a, y0), rtol=0, atol=tolerance
+        )
+        np.testing.assert_allclose(
+            pole.smooth(x, y0), smooth_by_sample(x, a, y0), rtol=0, atol=tolerance
+        )
+        # In place, as the compressor runs them.
+        in_place = x.copy()
+        pole.release_peak(in_place, y0, in_place)
+        np.testing.assert_array_equal(in_place, pole.release_peak(x, y0))
+
+
+@pytest.mark.parametrize("frames", [1, 2, 4095, 4096, 16384])
+def test_detector_in_place_matches_its_two_stages(frames: int) -> None:
+    attack = smoothing_coefficient(10.0, RATE)
+    release = smoothing_coefficient(120.0, RATE)
+    x = wanted_reductions(frames, seed=frames)
+    detector = PeakDetector(attack, release)
+    out = np.empty(frames)
+    held, smoothed = detector.run(x, 3.0, 2.5, out)
+    expected_held = release_by_sample(x, release, 3.0)
+    expected = smooth_by_sample(expected_held, attack, 2.5)
+    np.testing.assert_allclose(out, expected, rtol=0, atol=1e-11)
+    assert held == pytest.approx(expected_held[-1], abs=1e-11)
+    assert smoothed == out[-1]
+    # The same again on the same detector (its kept views and tables) and in place.
+    again = x.copy()
+    assert detector.run(again, 3.0, 2.5, again) == (held, smoothed)
+    np.testing.assert_array_equal(again, out)
+
+
+@pytest.mark.parametrize(("threshold", "ratio", "knee"), [(-18.0, 3.0, 6.0), (-30.0, 6.0, 0.0),
+                                                          (-5.0, 20.0, 24.0), (-60.0, 1.5, 3.0)])
+def test_gain_computer_is_the_static_curve(threshold: float, ratio: float, knee: float) -> None:
+    computer = GainComputer(threshold, ratio, knee)
+    magnitude = np.geomspace(1e-5, 4.0, 50001).astype(np.float32)
+    wanted = computer.reduction_db(magnitude.copy(), np.empty(len(magnitude)),
+                                   np.empty(len(magnitude)))
+    # The same curve as the formula on the same float32 logarithm, to float64 rounding ...
+    level = np.log(magnitude).astype(np.float64) * (20.0 / np.log(10.0))
+    np.testing.assert_allclose(wanted, static_reduction_db(level, threshold, ratio, knee),
+                               rtol=1e-12, atol=1e-12)
+    # ... within a few 1e-6 dB of the float64 formula, and exactly nothing below the knee.
+    exact = static_reduction_db(level_db(magnitude.astype(np.float64)), threshold, ratio, knee)
+    np.testing.assert_allclose(wanted, exact, rtol=0, atol=3e-6)
+    below = magnitude.astype(np.float64) <= computer.floor
+    assert below.any() and not np.any(wanted[below])
+    assert computer.reaches_knee(magnitude) and not computer.reaches_knee(magnitude[below])
+
+
+def test_stereo_in_one_pass_equals_channel_by_channel() -> None:
+    """A contiguous stereo block is scaled as complex frames; a strided one column by column:
+    the same samples."""
+    signal = bursts()
+    contiguous = signal.copy()
+    strided = np.zeros((len(signal), 4), np.float32)
+    strided[:, ::2] = signal
+    for block in (contiguous, strided[:, ::2]):
+        compressor = make_compressor(SETTINGS, 2, RATE)
+        for start in range(0, len(block), 4096):
+            compressor.process(block[start : start + 4096])
+    np.testing.assert_array_equal(contiguous, strided[:, ::2])
+    assert not np.array_equal(contiguous, signal)
