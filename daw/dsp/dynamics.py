@@ -354,10 +354,13 @@ class Limiter(_Dynamics):
         lookahead = self.latency_frames
         width = lookahead + 1
         peak = linked_peak(block)
-        with np.errstate(divide="ignore"):
-            needed = np.where(peak > self._ceiling, 1.0 - self._ceiling / peak, 0.0)
+        # 1 − ceiling/peak above the ceiling, and exactly 0 (1 − 1) at or below it.
+        needed = np.maximum(peak, self._ceiling, out=peak)
+        np.divide(self._ceiling, needed, out=needed)
+        np.subtract(1.0, needed, out=needed)
         # Reductions (1 − gain) rather than gains, so "none" is exactly 0 through the sums.
-        spread = sliding_max(np.concatenate([self._needed_history, needed]), width)
+        history = np.concatenate([self._needed_history, needed])
+        spread = sliding_max(history, width)
         released = self._release.release_peak(spread, self._released)
         self._released = float(released[-1])
         released = np.where(released < 1e-12, 0.0, released)
@@ -365,7 +368,7 @@ class Limiter(_Dynamics):
         sums = np.cumsum(np.concatenate([[0.0], window]))
         reduction = np.maximum((sums[width:] - sums[:-width]) / width, 0.0)
         if lookahead:
-            self._needed_history = np.concatenate([self._needed_history, needed])[-lookahead:]
+            self._needed_history = history[-lookahead:].copy()
             self._released_history = window[-lookahead:]
             delayed = np.concatenate([self._delay, block])
             self._delay = delayed[-lookahead:].copy()
@@ -373,11 +376,15 @@ class Limiter(_Dynamics):
         else:
             delayed = block.copy()
         gain = 1.0 - reduction
-        with np.errstate(divide="ignore"):
-            self._meter(float((-20.0 * np.log10(gain)).max()))
-        out = delayed * gain[:, None]
-        np.clip(out, -self._clip, self._clip, out=out)
-        block[...] = out
+        with np.errstate(divide="ignore"):  # the deepest reduction is that of the least gain
+            self._meter(float(-20.0 * np.log10(gain.min())))
+        # Column by column: broadcasting a (frames, 1) gain over two channels runs numpy's
+        # inner loop two elements at a time. The products are float64, as they were.
+        scaled = np.empty(len(gain))
+        for channel in range(block.shape[1]):
+            np.multiply(delayed[:, channel], gain, out=scaled)
+            np.clip(scaled, -self._clip, self._clip, out=scaled)
+            block[:, channel] = scaled
 
 
 # --- De-esser -------------------------------------------------------------------------------
