@@ -35,7 +35,7 @@ from daw.engine.bounce_writer import (
 )
 from daw.engine.effect_bank import chain_latency
 from daw.engine.plan import compile_plan
-from daw.engine.renderer import FarmError, Renderer
+from daw.engine.renderer import DEFAULT_MAX_BLOCK, FarmError, Renderer
 from daw.engine.renditions import RenditionCache
 from daw.engine.stems import stem_paths
 from daw.engine.track_farm import TrackFarm
@@ -56,7 +56,7 @@ __all__ = [
     "marker_range",
 ]
 
-BOUNCE_BLOCK = 16384
+BOUNCE_BLOCK = DEFAULT_MAX_BLOCK
 MIN_RATE, MAX_RATE = 8000, 384000
 
 Progress = Callable[[int, int], None]

@@ -49,7 +49,11 @@ from daw.engine.mixing import (
 from daw.engine.plan import ClipPlan, RenderPlan, TrackPlan
 from daw.media import MediaPool
 
-DEFAULT_MAX_BLOCK = 16384
+DEFAULT_MAX_BLOCK = 65536
+"""Frames per block when nothing asks for fewer (a bounce, an analysis): long blocks spread
+each numpy call's cost over more audio. Measured on the mixing benchmark's 16 tracks with an
+EQ and a compressor each: a bounce in one process took 10.9 s in 16384-frame blocks, 9.2 s in
+32768, 7.8 to 8.6 s in 65536 and 9.7 s in 131072 (its work arrays outgrow the caches)."""
 MASTER = "master"
 """The key of the master bus in the levels."""
 

@@ -13,6 +13,7 @@ import pyloudnorm
 import pytest
 import soundfile as sf
 
+from daw.engine import bounce as bounce_module
 from daw.engine import bounce_writer
 from daw.engine.bounce import (
     BounceCancelled,
@@ -247,6 +248,7 @@ def test_find_figure_reads_nested_reports() -> None:
 
 def test_cancel_and_errors_leave_no_file(song: Song, tmp_path: Path, monkeypatch) -> None:
     stereo_song(song)
+    monkeypatch.setattr(bounce_module, "BOUNCE_BLOCK", 4096)  # several blocks in this song
     target = tmp_path / "mix.wav"
     cancel = threading.Event()
 

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from daw.engine import bounce as bounce_module
 from daw.engine import bounce_writer
 from daw.engine.bounce import BounceCancelled, BounceError, BounceSettings, bounce
 from daw.engine.stems import safe_file_name, stem_paths
@@ -166,8 +167,10 @@ def test_stem_names_are_safe_and_apart(tmp_path: Path, song: Song) -> None:
     assert list(paths) == ["t1", "t2", "t3", "t4"]
 
 
-def test_cancel_leaves_no_stem_and_no_folder(song: Song, tmp_path: Path) -> None:
+def test_cancel_leaves_no_stem_and_no_folder(song: Song, tmp_path: Path,
+                                             monkeypatch) -> None:
     mixed_song(song)
+    monkeypatch.setattr(bounce_module, "BOUNCE_BLOCK", 4096)  # several blocks in this song
     cancel = threading.Event()
     seen: list[int] = []
 
@@ -179,13 +182,14 @@ def test_cancel_leaves_no_stem_and_no_folder(song: Song, tmp_path: Path) -> None
         bounce(song.project, song.folder,
                BounceSettings(tmp_path / "mix.wav", stems_dir=tmp_path / "stems"),
                progress, cancel)
-    assert seen == [16384]  # stopped at the next block
+    assert seen == [4096]  # stopped at the next block
     assert list(tmp_path.iterdir()) == [song.folder]
 
 
 def test_a_full_disk_while_writing_a_stem_names_it(song: Song, tmp_path: Path,
                                                    monkeypatch) -> None:
     mixed_song(song)
+    monkeypatch.setattr(bounce_module, "BOUNCE_BLOCK", 4096)  # several blocks in this song
     (tmp_path / "stems").mkdir()
     real_write = sf.SoundFile.write
 

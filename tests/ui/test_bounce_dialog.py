@@ -136,6 +136,7 @@ def held_bounce(monkeypatch) -> tuple[threading.Event, list[int]]:
     press Cancel while it runs (and see the window go on working meanwhile)."""
     first_block = threading.Event()
     blocks: list[int] = []
+    monkeypatch.setattr(bounce_module, "BOUNCE_BLOCK", 16384)  # several blocks in the song
 
     def held(project, folder, settings, progress=None, cancel=None):
         def report(done: int, total: int) -> None:
