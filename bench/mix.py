@@ -272,6 +272,14 @@ def _percentile(values: list[float], q: float) -> float | None:
 
 
 def child_bounce(folder: str, out: str, workers: str) -> int:
+    """One bounce in this fresh process. Its render processes are started from a fresh
+    interpreter each (not from the fork server, whose children this process cannot wait
+    for), so that their peak memory reaches this process's accounts."""
+    import multiprocessing
+
+    from daw.engine import track_farm
+
+    track_farm._context = lambda: multiprocessing.get_context("spawn")
     began = time.perf_counter()
     project = load_project(Path(folder))
     bounce_ours(project, Path(folder), Path(out), int(workers))
