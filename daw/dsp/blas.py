@@ -22,12 +22,13 @@ def limit_blas_threads() -> bool:
     person chose a thread count (OPENBLAS_NUM_THREADS or OMP_NUM_THREADS set). Returns
     whether the limit is in force.
 
-    Why: the cascade's matrix products are small (128 x 128), and OpenBLAS splits every one of
-    them over all cores with worker threads that spin while they wait. Measured here on two
-    cores: with a second render thread, or any other busy process, the EQ ran 1.2 to 40 times
-    slower than on one BLAS thread (the spinning threads take the cores from each other), and
-    the spinning also takes time from the realtime render thread. Parallel work is the
-    renderer's, one track a thread. Linux with numpy's own OpenBLAS only; elsewhere nothing
+    Why: the cascade's matrix products are small (a 64-frame chunk and a few dozen state
+    terms), and OpenBLAS splits every one of them over all cores with worker threads that spin
+    while they wait. Measured here on two cores: with a second render thread, or any other
+    busy process, the EQ ran 1.2 to 40 times slower than on one BLAS thread (the spinning
+    threads take the cores from each other), and the spinning also takes time from the
+    realtime render thread. Parallel work is the bounce's, one render process a core
+    (`daw.engine.track_farm`). Linux with numpy's own OpenBLAS only; elsewhere nothing
     changes."""
     global _blas_limited
     if _blas_limited:

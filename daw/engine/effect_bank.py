@@ -3,9 +3,8 @@ chain, with its automated parameters stepped every AUTOMATION_STEP frames.
 
 Effect state (a reverb's tail, a filter's memory) belongs to the processor, and a processor
 lives as long as its effect keeps its id, kind and channel count: a new plan with other
-settings reaches it through `set_params`. The bank is used by the render thread; the chains
-of different strips may run on different threads at once (each touches only its own
-processors).
+settings reaches it through `set_params`. The bank is used by one thread at a time (the
+render thread, or a bounce's); a render process of a bounce has a bank of its own.
 """
 
 from __future__ import annotations
