@@ -90,8 +90,9 @@ class BounceSettings:
 
 MAX_WORKERS = 4
 MIN_TRACK_SECONDS = 240.0
-"""Seconds of audio tracks times effects a bounce needs before render processes pay for
-their start (about a second each, in parallel): eight tracks with an effect for 30 s."""
+"""Effects on audio tracks times seconds bounced from which render processes pay for their
+start: eight tracks with an effect for 30 s. Measured on two cores (bench/README.md): two
+tracks with two effects for 60 s bounced in 0.88 s in one process and 0.74 s with two."""
 
 
 def auto_workers(project: Project, seconds: float | None = None) -> int:
