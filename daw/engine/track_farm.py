@@ -64,14 +64,15 @@ def playing_tracks(plan: RenderPlan) -> list[TrackPlan]:
 def share_tracks(tracks: Sequence[TrackPlan], workers: int,
                  blocks: Sequence[Block]) -> list[list[TrackPlan]]:
     """Split the tracks into at most `workers` shares of about equal work: the longest jobs
-    first, each to the least loaded share. A track's work is taken as its frames of clips in
-    the bounced range times one more than its effects."""
+    first, each to the least loaded share. A track's work is taken as the frames it renders
+    (all of the range with a chain, which runs on through the gaps; else its clips' frames)
+    times its channels, times one more than its effects."""
     first = min(start for start, _ in blocks)
     last = max(start + n for start, n in blocks)
 
     def work(track: TrackPlan) -> int:
-        frames = sum(max(0, min(last, c.end_frame) - max(first, c.start_frame))
-                     for c in track.clips)
+        frames = last - first if track.effects else sum(
+            max(0, min(last, c.end_frame) - max(first, c.start_frame)) for c in track.clips)
         return max(1, frames * track.channels * (1 + len(track.effects)))
 
     shares: list[list[TrackPlan]] = [[] for _ in range(max(1, min(workers, len(tracks))))]
