@@ -56,7 +56,7 @@ def check_render() -> str:
     """Render one second of the demo song (from its second section, where every part plays),
     here and again by two render processes (as a long bounce does): the same samples."""
     from daw.engine.plan import compile_plan
-    from daw.engine.renderer import DEFAULT_MAX_BLOCK, Renderer
+    from daw.engine.renderer import DEFAULT_MAX_BLOCK, Renderer, split_blocks
     from daw.engine.track_farm import TrackFarm
     from daw.media import MediaPool
     from daw.model.store import load_project
@@ -72,8 +72,7 @@ def check_render() -> str:
         with Renderer(compile_plan(project), pool) as renderer:
             renderer.render(start, out)
         farmed = np.zeros_like(out)
-        blocks = [(start + k, min(DEFAULT_MAX_BLOCK, len(out) - k))
-                  for k in range(0, len(out), DEFAULT_MAX_BLOCK)]  # as `render` splits it
+        blocks = split_blocks(start, len(out), DEFAULT_MAX_BLOCK)
         farm = TrackFarm(project, folder, blocks, 2, DEFAULT_MAX_BLOCK)
         with Renderer(compile_plan(project), pool, tracks=farm) as renderer:
             renderer.render(start, farmed)

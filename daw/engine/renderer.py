@@ -58,7 +58,7 @@ MASTER = "master"
 """The key of the master bus in the levels."""
 
 __all__ = ["DEFAULT_MAX_BLOCK", "MASTER", "FarmError", "FarmUnavailable", "LevelTaker", "Renderer",
-           "RendererState", "TrackSource"]
+           "RendererState", "TrackSource", "split_blocks"]
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,13 @@ class FarmUnavailable(FarmError):
     """A render process went away before its first block: nothing is lost, the tracks can
     still be rendered in process (a script that starts a bounce without the
     ``if __name__ == "__main__":`` guard makes its workers fail like this)."""
+
+
+def split_blocks(start: int, frames: int, max_block: int) -> list[tuple[int, int]]:
+    """The (first frame, frames) blocks `Renderer.render` cuts `frames` from `start` into:
+    what a `TrackFarm` must be told to render the same samples."""
+    return [(start + done, min(max_block, frames - done))
+            for done in range(0, frames, max_block)]
 
 
 class TrackSource(Protocol):
@@ -224,13 +231,10 @@ class Renderer:
         those strips' main output is written to its array as well, as it enters the master
         sum, times the master fader: the mix before the master chain, split by strip, so the
         stems of all strips add up to it. A strip that plays nothing gets zeros."""
-        done = 0
-        total = out.shape[0]
-        while done < total:
-            n = min(self.max_block, total - done)
+        for start, n in split_blocks(start_frame, out.shape[0], self.max_block):
+            done = start - start_frame
             parts = None if stems is None else {k: v[done:done + n] for k, v in stems.items()}
-            self._render_block(start_frame + done, out[done:done + n], parts)
-            done += n
+            self._render_block(start, out[done:done + n], parts)
 
     def _settle(self, strip: TrackPlan, previous: Source | None) -> Source:
         source = settle(previous, strip.mix, self._started)

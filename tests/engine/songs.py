@@ -10,7 +10,7 @@ import numpy as np
 import soundfile as sf
 
 from daw.engine.plan import compile_plan
-from daw.engine.renderer import DEFAULT_MAX_BLOCK, Renderer
+from daw.engine.renderer import DEFAULT_MAX_BLOCK, Renderer, split_blocks
 from daw.engine.track_farm import TrackFarm
 from daw.media import MediaPool
 from daw.model import EffectSettings, MediaRef, Project, automation, ops, routing
@@ -88,9 +88,9 @@ class Song:
         frames = self.project.end_frame - start if frames is None else frames
         out = np.zeros((frames, 2), dtype=np.float32)
         step = block or frames
-        blocks = [(start + at + k, min(DEFAULT_MAX_BLOCK, step - k, frames - at - k))
-                  for at in range(0, frames, step)
-                  for k in range(0, min(step, frames - at), DEFAULT_MAX_BLOCK)]
+        blocks = [piece for at in range(0, frames, step)
+                  for piece in split_blocks(start + at, min(step, frames - at),
+                                            DEFAULT_MAX_BLOCK)]
         farm = (TrackFarm(self.project, self.folder, blocks, workers, DEFAULT_MAX_BLOCK)
                 if workers > 1 else None)
         with MediaPool(self.folder, self.project.media) as pool, Renderer(
