@@ -202,15 +202,17 @@ class OnePole:
     def smooth(self, x: np.ndarray, y0: float, out: np.ndarray | None = None) -> np.ndarray:
         """The plain one-pole response to x, starting from y0, in `out` (a new array if
         None; it may be x): y[n] = a^(n+1)·(y0 + Σ_k (1 − a)·a^−(k+1)·x[k])."""
+        return self._in_stretches(self._smooth, x, y0, out)
+
+    def _in_stretches(self, step, x: np.ndarray, y0: float,
+                      out: np.ndarray | None) -> np.ndarray:
+        """Run `step(x, y0, out) -> the last y` over x in stretches of at most `span` frames,
+        each starting from where the one before ended."""
         if out is None:
             out = np.empty(len(x))
-        if len(x) <= self._span:
-            if len(x):
-                self._smooth(x, y0, out)
-            return out
         for start in range(0, len(x), self._span):
             stop = min(start + self._span, len(x))
-            y0 = self._smooth(x[start:stop], y0, out[start:stop])
+            y0 = step(x[start:stop], y0, out[start:stop])
         return out
 
     def _smooth(self, x: np.ndarray, y0: float, out: np.ndarray) -> float:
@@ -230,16 +232,7 @@ class OnePole:
         is a^(n+1)·y0): a running maximum of (x[k] − L[k])·a^−(k+1), scaled by a^(n+1).
         L·a^−(n+1) is the running sum of (1 − a)·a^−(k+1)·x[k], so the scaled excess is
         x·a^−(n+1) less that sum, and y = a^(n+1)·(sum + running maximum)."""
-        if out is None:
-            out = np.empty(len(x))
-        if len(x) <= self._span:
-            if len(x):
-                self._release_peak(x, y0, out)
-            return out
-        for start in range(0, len(x), self._span):
-            stop = min(start + self._span, len(x))
-            y0 = self._release_peak(x[start:stop], y0, out[start:stop])
-        return out
+        return self._in_stretches(self._release_peak, x, y0, out)
 
     def _release_peak(self, x: np.ndarray, y0: float, out: np.ndarray) -> float:
         views = self._views(len(x))
