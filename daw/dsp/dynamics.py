@@ -430,8 +430,9 @@ class DeEsser(_Dynamics):
         self._sidechain.restore(sidechain)
 
     def _segment(self, block: np.ndarray) -> None:
-        band = self._sidechain.process(np.ascontiguousarray(block.T, dtype=np.float64))
-        level = level_db(np.abs(band).max(axis=0))
+        band = block.astype(np.float64)
+        self._sidechain.process_block(band)
+        level = level_db(linked_peak(band))
         wanted = np.clip(level - self._threshold_db, 0.0, self._range_db)
         at_least = 0.5 * self._smooth_db * self._detector.attack.a ** block.shape[0]
         self._held_db, self._smooth_db = self._detector.run(
