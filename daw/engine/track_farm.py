@@ -91,8 +91,8 @@ class _Worker:
     def __init__(self, context, project: Project, project_dir: Path,
                  tracks: Sequence[TrackPlan], blocks: Sequence[Block], max_block: int) -> None:
         self.track_ids = tuple(t.track_id for t in tracks)
-        self.rows = 1 + max(len(t.mix.sends) for t in tracks)
-        shape = (SLOTS, len(tracks), self.rows, max_block, 2)
+        rows = 1 + max(len(t.mix.sends) for t in tracks)  # the main output, then each send
+        shape = (SLOTS, len(tracks), rows, max_block, 2)
         self.memory = SharedMemory(create=True, size=int(np.prod(shape)) * 4)
         self.slots = np.ndarray(shape, dtype=np.float32, buffer=self.memory.buf)
         self.pipe, child = context.Pipe()
@@ -155,10 +155,6 @@ class TrackFarm:
         except BaseException:
             self.close()
             raise
-
-    @property
-    def workers(self) -> int:
-        return len(self._workers)
 
     @property
     def delivered(self) -> int:
