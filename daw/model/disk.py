@@ -1,0 +1,59 @@
+"""Disk faults in words a person can act on: which file, and why ("no space left on device:
+4 MB free"), shared by every write path (saves, takes, bounces, stems, peaks, renditions,
+autosave) so the same fault reads the same everywhere."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from pathlib import Path
+
+REASONS = {
+    errno.ENOSPC: "no space left on device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EIO: "input/output error (the disk or its connection may be failing)",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EROFS: "the disk is read-only",
+    errno.ENOENT: "no such file or folder",
+    errno.EFBIG: "the file is too large for this file system",
+}
+
+
+def free_bytes(path: str | os.PathLike[str]) -> int | None:
+    """Free space on the file system that holds `path` (or its nearest existing parent)."""
+    place = Path(path)
+    while not place.exists() and place != place.parent:
+        place = place.parent
+    try:
+        return shutil.disk_usage(place).free
+    except OSError:
+        return None
+
+
+def size_text(size: int) -> str:
+    """A byte count as a person reads it: 512 bytes, 4 MB, 1.2 GB."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024**2:
+        return f"{size / 1024:.0f} KB"
+    if size < 1024**3:
+        return f"{size / 1024**2:.0f} MB"
+    return f"{size / 1024**3:.1f} GB"
+
+
+def reason(error: OSError, path: str | os.PathLike[str] | None = None) -> str:
+    """Why a write failed, without the path: "no space left on device: 4 MB free"."""
+    text = REASONS.get(error.errno or 0) or error.strerror or str(error) or type(error).__name__
+    if error.errno in (errno.ENOSPC, errno.EDQUOT) and path is not None:
+        free = free_bytes(path)
+        if free is not None:
+            text += f": {size_text(free)} free"
+    return text
+
+
+def describe_write_error(path: str | os.PathLike[str], error: OSError) -> str:
+    """One line for a failed write: "cannot write /x/take.wav: no space left on device:
+    4 MB free"."""
+    return f"cannot write {path}: {reason(error, path)}"
