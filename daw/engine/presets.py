@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from daw.dsp.effects import PARAMETERS
-from daw.engine.settings import config_dir, write_text_atomically
+from daw.engine.settings import config_dir
+from daw.model.disk import write_text_atomically
 from daw.model.project import EffectSettings
 from daw.resources import resource_dir
 

@@ -13,17 +13,17 @@ new one, never half of one.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from daw.model.disk import write_text_atomically
 
 CONFIG_DIR_ENV = "MINIDAW_CONFIG_DIR"
 SETTINGS_FILE = "audio.json"
@@ -206,40 +206,6 @@ def save_settings(settings: AudioSettings, path: Path | None = None) -> Path:
             f"Could not save audio settings to {path}: {exc.strerror or exc}"
         ) from exc
     return path
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write a small file so that a crash leaves either the old file or the new one: a
-    temporary file beside it, synced, renamed over it, and the folder synced. Makes the
-    folder if needed; raises OSError."""
-    temp: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-        temp = None
-        _sync_folder(path.parent)
-    finally:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable where the system allows syncing a folder."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def device_key(input_name: str | None, output_name: str | None, rate: int, block_size: int) -> str:

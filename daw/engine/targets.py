@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from daw.engine.settings import config_dir, write_text_atomically
+from daw.engine.settings import config_dir
+from daw.model.disk import write_text_atomically
 
 TARGETS_FOLDER = "targets"
 LUFS_RANGE = (-40.0, -3.0)

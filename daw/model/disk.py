@@ -1,12 +1,15 @@
-"""Disk faults in words a person can act on: which file, and why ("no space left on device:
-4 MB free"), shared by every write path (saves, takes, bounces, stems, peaks, renditions,
-autosave) so the same fault reads the same everywhere."""
+"""Writing files safely, and disk faults in words a person can act on: which file, and why
+("no space left on device: 4 MB free"). Shared by every write path (saves, takes, bounces,
+stems, peaks, renditions, autosave, settings) so a crash leaves the old file or the new one,
+and the same fault reads the same everywhere."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 REASONS = {
@@ -57,3 +60,37 @@ def describe_write_error(path: str | os.PathLike[str], error: OSError) -> str:
     """One line for a failed write: "cannot write /x/take.wav: no space left on device:
     4 MB free"."""
     return f"cannot write {path}: {reason(error, path)}"
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write a small file so that a crash leaves either the old file or the new one: a
+    temporary file beside it, synced, renamed over it, and the folder synced. Makes the
+    folder if needed; raises OSError."""
+    temp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+        temp = None
+        sync_folder(path.parent)
+    finally:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the rename itself durable where the system allows syncing a folder."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
