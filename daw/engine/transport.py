@@ -135,6 +135,18 @@ class Engine(RecordingMixin, LiveEditMixin):
         """Play the edited project from the next chunk on; effect state carries over."""
         self._call(self._do_set_project, project)
 
+    def switch_song(self, project: Project, project_dir: Path) -> list[Take]:
+        """Play another song, from another folder (File ▸ New, File ▸ Open): the transport
+        stops, and from then on takes, their journals and renditions go into `project_dir`.
+        Returns the takes of a recording cut short by the switch (they belong to the old song,
+        in its folder). The device stays open."""
+        return self._call(self._do_switch_song, project, Path(project_dir), timeout=30.0)
+
+    @property
+    def project_dir(self) -> Path:
+        """The folder of the song being played: where takes and renditions are written."""
+        return self._project_dir
+
     def play(self) -> None:
         self._call(self._do_play)
 
@@ -424,6 +436,22 @@ class Engine(RecordingMixin, LiveEditMixin):
             self._feeder.renderer.swap_plan(plan)
             self._apply_transport_options()  # the loop's next tick renders again at once
         self._rebuild_monitor()
+
+    def _do_switch_song(self, project: Project, project_dir: Path) -> list[Take]:
+        takes = self._do_stop()
+        self._renditions.close(wait=False)
+        self._project_dir = project_dir
+        self._renditions = RenditionCache(project_dir, self._rendition_ready)
+        self._edited = project
+        self._project = self._renditions.playable(project)
+        self._position = self._play_started_from = 0
+        self._loop, self._loop_on = None, False
+        self._punch, self._punch_on = None, False
+        self._error = None
+        if self._io is not None:
+            self._rebuild_playback()
+            self._rebuild_monitor()
+        return takes
 
     def _do_reset_master_peaks(self) -> None:
         if self._feeder is not None and self._feeder.master_meter is not None:

@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         """Tests turn this off and read `last_error` instead of clicking dialogs away."""
         self.last_error: str | None = None
         self.mastering_dock = MasteringDock(session, self)
+        self._build_status_bar()
         self._build(session)
         self.resize(1280, 820)
         geometry = self.settings.value("geometry")
@@ -83,7 +84,6 @@ class MainWindow(QMainWindow):
         self.mixer_dock.setWidget(self.mixer)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.mixer_dock)
         self.resizeDocks([self.mixer_dock], [390], Qt.Orientation.Vertical)
-        self._build_status_bar()
         self._build_menus()
         session.historyChanged.connect(self._update_title)
         session.folderChanged.connect(self._update_title)
@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _build_status_bar(self) -> None:
+        """Once per window: a song opened later reuses it (it reads `self.session`)."""
         bar = self.statusBar()
         self.device_label = QLabel()
         self.latency_label = QLabel()
@@ -202,19 +203,23 @@ class MainWindow(QMainWindow):
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
 
-    def new_project(self) -> None:
-        if not self._ask_to_save():
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "New project", "Untitled.minidaw",
-                                              "MiniDAW projects (*.minidaw)")
-        if path:
-            name = Path(path).name.removesuffix(".minidaw")
-            try:
-                folder = create_project(Path(path), Project(name=name))
-            except (OSError, FileExistsError) as error:
-                self.show_error(str(error))
-                return
-            self.open_project(folder)
+    def new_project(self, path: Path | None = None) -> bool:
+        """Make an empty song in a new folder (asked for when `path` is None) and open it."""
+        if not self._let_go_of_song():
+            return False
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(self, "New project", "Untitled.minidaw",
+                                                    "MiniDAW projects (*.minidaw)")
+            if not chosen:
+                return False
+            path = Path(chosen)
+        name = Path(path).name.removesuffix(".minidaw")
+        try:
+            folder = create_project(Path(path), Project(name=name))
+        except (OSError, FileExistsError) as error:
+            self.show_error(str(error))
+            return False
+        return self._switch_to(folder)
 
     def open_dialog(self) -> None:
         path = QFileDialog.getExistingDirectory(self, "Open project (a .minidaw folder)")
@@ -224,8 +229,18 @@ class MainWindow(QMainWindow):
     def open_project(self, folder: Path) -> bool:
         """Open another song in this window; a damaged project shows an error and changes
         nothing."""
-        if not self._ask_to_save():
-            return False
+        return self._let_go_of_song() and self._switch_to(Path(folder))
+
+    def _let_go_of_song(self) -> bool:
+        """Finish a recording (its takes belong to this song), then save, discard or keep
+        the song; False when the person chose to keep it open."""
+        if self.session.engine_state.recording:
+            self.session.stop()
+        return self._ask_to_save()
+
+    def _switch_to(self, folder: Path) -> bool:
+        """Open the song in `folder` in place of this one, with a fresh engine state: the
+        transport stops and takes, journals and renditions go into the new folder."""
         try:
             project = Session.load(folder)
         except ProjectFileError as error:
@@ -234,11 +249,10 @@ class MainWindow(QMainWindow):
         engine = self.session.engine
         self.session.engine = None
         self.session.shutdown()
-        session = Session(project, Path(folder), engine)
         if engine is not None:
-            engine.set_project(project)
-        self._replace_session(session)
-        self._remember_recent(Path(folder))
+            engine.switch_song(project, folder)
+        self._replace_session(Session(project, folder, engine))
+        self._remember_recent(folder)
         return True
 
     def _replace_session(self, session: Session) -> None:

@@ -24,7 +24,7 @@ def build_menus(window: MainWindow) -> None:
     s = window.session
     bar = window.menuBar()
     file = bar.addMenu("&File")
-    window._action(file, "&New…", window.new_project, QKeySequence.StandardKey.New)
+    window._action(file, "&New…", lambda: window.new_project(), QKeySequence.StandardKey.New)
     window._action(file, "&Open…", window.open_dialog, QKeySequence.StandardKey.Open)
     window.recent_menu = file.addMenu("Open &Recent")
     window.recent_menu.aboutToShow.connect(window._fill_recent)
