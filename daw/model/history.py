@@ -27,6 +27,7 @@ class History:
         self._limit = limit
         self._open_gesture: object | None = None
         self._saved_step: _Step | None = self._steps[0]
+        self._edits_since_save = 0
 
     @property
     def current(self) -> Project:
@@ -37,6 +38,7 @@ class History:
         if gesture is not None and gesture == self._open_gesture and self._index > 0:
             self._steps[self._index] = _Step(self._steps[self._index].label, project)
             return project
+        self._edits_since_save += 1
         del self._steps[self._index + 1:]
         self._steps.append(_Step(label, project))
         if len(self._steps) > self._limit + 1:
@@ -69,17 +71,38 @@ class History:
     def undo(self) -> Project:
         if self.can_undo:
             self._index -= 1
+            self._edits_since_save += 1
         self._open_gesture = None
         return self.current
 
     def redo(self) -> Project:
         if self.can_redo:
             self._index += 1
+            self._edits_since_save += 1
         self._open_gesture = None
         return self.current
 
     def mark_saved(self) -> None:
         self._saved_step = self._steps[self._index]
+        self._edits_since_save = 0
+
+    def mark_unsaved(self) -> None:
+        """The current state is not what the project file holds (a song brought back from a
+        backup): it counts as changed until it is saved."""
+        self._saved_step = None
+
+    @property
+    def edits_since_save(self) -> int:
+        """Edits, undos and redos since the last save (what an autosave says it holds)."""
+        return self._edits_since_save if self.is_modified else 0
+
+    def forget_past(self) -> None:
+        """Make the current state the oldest: nothing before it can be undone, nothing after
+        it redone. For steps that cannot be taken back (a clean-up that deleted files)."""
+        current = self._steps[self._index]
+        self._steps = [current]
+        self._index = 0
+        self._open_gesture = None
 
     @property
     def is_modified(self) -> bool:
