@@ -17,14 +17,15 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from daw import __version__
 from daw.engine.audio_setup import open_chosen_device
-from daw.engine.recovery import find_orphan_takes, recover_takes
 from daw.engine.settings import load_settings
 from daw.engine.transport import Engine, EngineError
 from daw.model import Project, ProjectFileError
+from daw.model.backups import Backup
 from daw.resources import demo_project
+from daw.ui.backup_dialog import choose_backup
 from daw.ui.icons import app_icon
 from daw.ui.main_window import RECENT_KEY, MainWindow
-from daw.ui.session import Session
+from daw.ui.opening import ask_yes_no, offer_recovery, read_song, session_for
 
 STYLE = """
 QWidget { font-size: 10pt; }
@@ -107,38 +108,30 @@ def start_engine(project: Project, folder: Path) -> Engine:
     return engine
 
 
-def offer_recovery(window: MainWindow) -> None:
-    """Takes on disk that the project lacks (a crash, a quit without saving): offer them."""
-    session = window.session
-    if session.folder is None:
-        return
-    orphans = find_orphan_takes(session.folder, session.project)
-    if not orphans:
-        return
-    names = "\n".join(f"• {o.file.name} (track {o.track_name})" for o in orphans)
-    answer = QMessageBox.question(
-        window, "Recover recordings?",
-        f"These recordings are in the project's folder but not in the song (MiniDAW may have "
-        f"stopped while recording):\n\n{names}\n\nPut them back where they were recorded?")
-    if answer == QMessageBox.StandardButton.Yes:
-        session.edit("Recover Takes", lambda p: recover_takes(session.folder, p, orphans))
-
-
 def run_window(project_path: Path | None = None) -> int:
     """Open the window and run until it is closed; returns the exit status."""
     app = application()
     settings = QSettings("MiniDAW", "MiniDAW")
     folder = song_to_open(project_path, settings)
     try:
-        project = Session.load(folder)
+        song = read_song(folder, StartAsker())
     except ProjectFileError as error:
         QMessageBox.critical(None, "MiniDAW", f"Cannot open the project.\n\n{error}\n\n"
                              "Opening the demo song instead.")
-        folder = demo_copy()
-        project = Session.load(folder)
-    engine = None if os.environ.get("MINIDAW_NO_AUDIO") else start_engine(project, folder)
-    session = Session(project, folder, engine)
-    window = MainWindow(session, settings)
+        song = read_song(demo_copy(), StartAsker())
+    engine = None if os.environ.get("MINIDAW_NO_AUDIO") else start_engine(song.project,
+                                                                          song.folder)
+    window = MainWindow(session_for(song, engine), settings)
     window.show()
-    offer_recovery(window)
+    offer_recovery(window.session, window)
     return app.exec()
+
+
+class StartAsker:
+    """Questions asked before the window exists (a damaged song, an autosave to restore)."""
+
+    def confirm(self, title: str, question: str) -> bool:
+        return ask_yes_no(None, title, question)
+
+    def choose_backup(self, folder: Path, problem: str, backups: list[Backup]) -> Backup | None:
+        return choose_backup(None, folder, problem, backups)

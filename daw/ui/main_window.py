@@ -22,8 +22,12 @@ from PySide6.QtWidgets import (
 from daw.engine.audio_setup import config_for
 from daw.engine.settings import AudioSettings, SettingsError, load_settings, save_settings
 from daw.model import Project, ProjectFileError, ops
+from daw.model.backups import Backup
 from daw.model.routing import add_bus, buses
 from daw.model.store import create_project
+from daw.ui.autosave import DEFAULT_SECONDS as AUTOSAVE_SECONDS
+from daw.ui.autosave import Autosaver
+from daw.ui.backup_dialog import choose_backup
 from daw.ui.bounce_dialog import BounceDialog
 from daw.ui.cleanup import clean_up_project
 from daw.ui.device_banner import install_device_banner
@@ -32,6 +36,7 @@ from daw.ui.help_dialog import HelpDialog
 from daw.ui.mastering import MasteringDock
 from daw.ui.menus import build_menus
 from daw.ui.mixer import MixerPanel
+from daw.ui.opening import offer_recovery, read_song, session_for
 from daw.ui.session import Session
 from daw.ui.timeline import TimelineView
 from daw.ui.timeline.ruler import toggle_punch
@@ -40,6 +45,7 @@ from daw.ui.transport_bar import TransportBar
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.oga *.aif *.aiff *.mp3);;All files (*)"
 RECENT_KEY = "recentProjects"
 RECENT_KEPT = 10
+AUTOSAVE_KEY = "autosaveSeconds"
 
 
 class MainWindow(QMainWindow):
@@ -54,6 +60,8 @@ class MainWindow(QMainWindow):
         """Tests turn this off and read `last_error` instead of clicking dialogs away."""
         self.last_error: str | None = None
         self.mastering_dock = MasteringDock(session, self)
+        self.autosaver = Autosaver(session, self._autosave_seconds(),
+                                   lambda text: self.statusBar().showMessage(text, 15000), self)
         self._build_status_bar()
         self._build(session)
         self.resize(1280, 820)
@@ -239,10 +247,11 @@ class MainWindow(QMainWindow):
         return self._ask_to_save()
 
     def _switch_to(self, folder: Path) -> bool:
-        """Open the song in `folder` in place of this one, with a fresh engine state: the
-        transport stops and takes, journals and renditions go into the new folder."""
+        """Open the song in `folder` in place of this one (offering its autosave, or its
+        backups when it will not load), with a fresh engine state: the transport stops and
+        takes, journals and renditions go into the new folder."""
         try:
-            project = Session.load(folder)
+            song = read_song(folder, self)
         except ProjectFileError as error:
             self.show_error(f"Cannot open the project.\n\n{error}")
             return False
@@ -250,10 +259,29 @@ class MainWindow(QMainWindow):
         self.session.engine = None
         self.session.shutdown()
         if engine is not None:
-            engine.switch_song(project, folder)
-        self._replace_session(Session(project, folder, engine))
+            engine.switch_song(song.project, folder)
+        self._replace_session(session_for(song, engine))
         self._remember_recent(folder)
+        offer_recovery(self.session, self)
         return True
+
+    def choose_backup(self, folder: Path, problem: str, backups: list[Backup]) -> Backup | None:
+        """Ask which backup of a damaged project to open (tests answer through this)."""
+        return choose_backup(self, folder, problem, backups)
+
+    def _autosave_seconds(self) -> float:
+        try:
+            return float(self.settings.value(AUTOSAVE_KEY, AUTOSAVE_SECONDS))
+        except (TypeError, ValueError):
+            return AUTOSAVE_SECONDS
+
+    def set_autosave_interval(self, seconds: float) -> None:
+        """Options ▸ Autosave: how soon after a change the song is written (0: off);
+        remembered for every song."""
+        self.settings.setValue(AUTOSAVE_KEY, float(seconds))
+        self.autosaver.set_interval(seconds)
+        for value, action in self.autosave_actions.items():
+            action.setChecked(value == seconds)
 
     def _replace_session(self, session: Session) -> None:
         old_mixer = self.mixer
@@ -266,6 +294,7 @@ class MainWindow(QMainWindow):
         self.mixer_dock.deleteLater()
         old_mixer.deleteLater()
         self.mastering_dock.follow(session)
+        self.autosaver.follow(session)
         self._build(session)
         self.device_banner.follow(session)
 
@@ -453,6 +482,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("windowState", self.saveState())
         self.timeline.shutdown()
         self.mastering_dock.panel.shutdown()
+        self.autosaver.shutdown()
         self.session.shutdown()
         event.accept()
 

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence
 
+from daw.ui.autosave import CHOICES as AUTOSAVE_CHOICES
+from daw.ui.autosave import interval_text
 from daw.ui.timeline.ruler import punch_choices
 from daw.ui.view_state import SNAP_CHOICES
 
@@ -123,6 +125,14 @@ def build_menus(window: MainWindow) -> None:
                               checkable=True)
         action.setChecked(name == s.view.snap)
         s.view.changed.connect(lambda a=action, n=name: a.setChecked(s.view.snap == n))
+    autosave = options.addMenu("Auto&save")
+    window.autosave_actions = {}
+    for seconds in AUTOSAVE_CHOICES:
+        action = window._action(autosave, interval_text(seconds),
+                                lambda _=False, v=seconds: window.set_autosave_interval(v),
+                                checkable=True)
+        action.setChecked(seconds == window.autosaver.seconds)
+        window.autosave_actions[seconds] = action
     crossfade = options.addMenu("Comp &Crossfade")
     for ms in COMP_CROSSFADES_MS:
         action = window._action(crossfade, f"{ms:g} ms" if ms else "Off",
