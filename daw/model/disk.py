@@ -57,3 +57,16 @@ def describe_write_error(path: str | os.PathLike[str], error: OSError) -> str:
     """One line for a failed write: "cannot write /x/take.wav: no space left on device:
     4 MB free"."""
     return f"cannot write {path}: {reason(error, path)}"
+
+
+class DiskWriteError(OSError):
+    """A failed write told as `describe_write_error` tells it. Still an OSError with the
+    system's errno, so code that catches OSError keeps working; its text is the one line."""
+
+    def __init__(self, path: str | os.PathLike[str], error: OSError, note: str = "") -> None:
+        message = describe_write_error(path, error) + (f"; {note}" if note else "")
+        super().__init__(error.errno, message)
+        self.path = Path(path)
+
+    def __str__(self) -> str:
+        return str(self.strerror)
