@@ -21,6 +21,7 @@ from daw.engine.recovery import find_orphan_takes, recover_takes
 from daw.engine.settings import load_settings
 from daw.engine.transport import Engine, EngineError
 from daw.model import Project, ProjectFileError
+from daw.model.store import remove_stale_temp_files
 from daw.resources import demo_project
 from daw.ui.icons import app_icon
 from daw.ui.main_window import RECENT_KEY, MainWindow
@@ -136,6 +137,7 @@ def run_window(project_path: Path | None = None) -> int:
                              "Opening the demo song instead.")
         folder = demo_copy()
         project = Session.load(folder)
+    remove_stale_temp_files(folder)  # what saves killed midway left behind
     engine = None if os.environ.get("MINIDAW_NO_AUDIO") else start_engine(project, folder)
     session = Session(project, folder, engine)
     window = MainWindow(session, settings)

@@ -23,7 +23,7 @@ from daw.engine.audio_setup import config_for
 from daw.engine.settings import AudioSettings, SettingsError, load_settings, save_settings
 from daw.model import Project, ProjectFileError, ops
 from daw.model.routing import add_bus, buses
-from daw.model.store import create_project
+from daw.model.store import create_project, remove_stale_temp_files
 from daw.ui.bounce_dialog import BounceDialog
 from daw.ui.cleanup import clean_up_project
 from daw.ui.device_banner import install_device_banner
@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
         except ProjectFileError as error:
             self.show_error(f"Cannot open the project.\n\n{error}")
             return False
+        remove_stale_temp_files(folder)  # what saves killed midway left behind
         engine = self.session.engine
         self.session.engine = None
         self.session.shutdown()
