@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from daw.media import import_audio
+from daw.media import MediaError, import_audio
 from daw.media.takefile import TakeWriter
 from daw.model.disk import DiskWriteError, describe_write_error
 from daw.model.project import MediaRef, new_id
@@ -222,7 +222,12 @@ class TakeRecorder:
                 writer.path.unlink(missing_ok=True)
                 journal.unlink(missing_ok=True)
                 continue
-            ref = self._media_for(spec, writer, journal)
+            try:
+                ref = self._media_for(spec, writer, journal)
+            except (OSError, MediaError) as error:  # no room for the converted copy
+                self.error = (f"{self.error + '; ' if self.error else ''}{error}; the take "
+                              f"{writer.path.name} is kept and offered back at the next open")
+                continue
             offset = max(0, self.record_from_frame - origin)
             length = ref.length_frames - offset
             if length <= 0:

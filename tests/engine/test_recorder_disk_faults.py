@@ -12,9 +12,11 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from daw.engine import recorder as recorder_module
 from daw.engine.bounce import BounceSettings, bounce
 from daw.engine.recorder import TakeRecorder, TakeSpec, clock
 from daw.engine.recovery import find_orphan_takes, recover_takes
+from daw.media import MediaError
 from daw.model import Project, ops
 from daw.model.disk import free_bytes, size_text
 from daw.model.store import load_project, save_project
@@ -161,3 +163,30 @@ def test_a_take_recovered_after_a_crash_has_a_header_that_matches_its_data(
     assert recovered.media[0].length_frames == on_disk
     audio, _ = sf.read(writer.path, dtype="float32", always_2d=True)
     np.testing.assert_array_equal(audio, data[:on_disk, [2]])
+
+
+def test_a_take_that_cannot_be_converted_to_the_song_rate_is_kept_for_later(
+        tmp_path: Path, monkeypatch) -> None:
+    def no_room(path: Path, *_args, **_kwargs):
+        raise MediaError(f"cannot write {path.with_suffix('.48k.wav')}: no space left on "
+                         "device: 0 bytes free")
+
+    project = ops.add_track(Project(name="Song"), "Vocal", track_id="t-vox")
+    save_project(tmp_path, project)
+    recorder = TakeRecorder(tmp_path, [TakeSpec("t-vox", "Vocal", (2,))], 44100, 48000,
+                            record_from_frame=0)
+    recorder.set_origin(0)
+    data = device_input(10000)
+    feed(recorder, data)
+    monkeypatch.setattr(recorder_module, "import_audio", no_room)
+    assert recorder.finish() == []
+    path = recorder._takes[0][1].path
+    assert recorder.error == (f"cannot write {path.with_suffix('.48k.wav')}: no space left on "
+                              f"device: 0 bytes free; the take {path.name} is kept and offered "
+                              "back at the next open")
+    (orphan,) = find_orphan_takes(tmp_path, load_project(tmp_path))
+    assert orphan.file == path and sf.info(path).frames == 10000
+    monkeypatch.undo()  # space freed: the take comes back, converted
+    recovered = recover_takes(tmp_path, project, [orphan])
+    (clip,) = recovered.track("t-vox").clips
+    assert abs(clip.length_frames - round(10000 * 48000 / 44100)) <= 1

@@ -110,3 +110,16 @@ def test_daw_import_removes_stale_temp_files(tmp_path: Path, capsys) -> None:
     assert main(["import", str(folder), str(tmp_path / "vox.wav")]) == 0
     assert not stale.exists()
     assert leftovers(folder) == []
+
+
+def test_daw_new_on_a_full_disk_prints_one_line(tiny_disk, capsys) -> None:
+    disk = tiny_disk("1m")
+    disk.fill(leave_bytes=0)
+    assert main(["new", str(disk.path / "Song")]) == 1
+    err = capsys.readouterr().err
+    folder = disk.path / "Song.minidaw"
+    assert err == (f"daw: error: cannot write {folder / 'project.json'}: no space left on "
+                   "device: 0 bytes free; nothing was saved\n")
+    (disk.path / "filler.bin").unlink()
+    assert main(["new", str(disk.path / "Song")]) == 0  # space freed: it works
+    assert load_project(folder).name == "Song"
