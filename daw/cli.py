@@ -31,7 +31,12 @@ from daw.engine.bounce import (
 from daw.engine.bounce_report import report_paths
 from daw.media import MediaError, import_audio
 from daw.model import EditError, Project, ProjectFileError, ops
-from daw.model.store import create_project, load_project, save_project
+from daw.model.store import (
+    create_project,
+    load_project,
+    remove_stale_temp_files,
+    save_project,
+)
 from daw.resources import demo_project
 
 
@@ -179,6 +184,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     folder = Path(args.project)
     project = load_project(folder)
+    remove_stale_temp_files(folder)  # what saves killed midway left behind
     at = _seconds_to_frames(args.at, project.sample_rate, "--at")
     made: list[Path] = []
     try:

@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 
 import pytest
 
+from tests.disk_faults import tiny_disk  # noqa: F401 - a fixture for every test area
 from tests.realtime import jack_harness
 from tests.realtime.jack_harness import JackServer, JackUnavailable, jackd_missing_reason
 

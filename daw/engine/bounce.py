@@ -1,10 +1,12 @@
 """Bounce: render a range of the project to a WAV or FLAC file (and, when asked, one stem per
 track and bus, and a loudness report), as fast as the machine allows.
 
-Every file is written under a temporary name beside its target and renamed only when all of
-them are complete, so a cancelled or failed bounce never leaves a half-written file under a
-name asked for. The main file and the stems come out of one render pass: one progress, and
-the same range and length for all.
+Every file is written under a temporary name beside its target and renamed over it only when
+complete, so a cancelled or failed bounce never leaves a half-written file under a name asked
+for, and an earlier file of that name survives a failed bounce. A file the disk refuses (full,
+read-only) is removed and does not stop the others: they are finished, and one error then
+names every file that failed and why. The main file and the stems come out of one render
+pass: one progress, and the same range and length for all.
 
 "Mastered" is the song as it plays: master fader, its automation and the master chain.
 "Unmastered" leaves the master chain out and keeps the master fader and its automation (a
@@ -40,6 +42,7 @@ from daw.engine.renditions import RenditionCache
 from daw.engine.stems import stem_paths
 from daw.engine.track_farm import TrackFarm
 from daw.media import MediaPool
+from daw.model.disk import describe_write_error
 from daw.model.project import Project
 
 __all__ = [
@@ -227,8 +230,7 @@ def bounce(
                     try:
                         stems_dir.mkdir()
                     except OSError as error:
-                        raise BounceError(f"{stems_dir}: could not make the stems folder "
-                                          f"({error.strerror or error})") from error
+                        raise BounceError(describe_write_error(stems_dir, error)) from error
                     made_dir = True
                 paths = stem_paths(project, stems_dir, kind)
                 if target.resolve() in {path.resolve() for path in paths.values()}:
@@ -261,17 +263,37 @@ def bounce(
     except BaseException as error:
         for each in writers:
             each.discard()
-        if made_dir and stems_dir is not None and not any(stems_dir.iterdir()):
-            stems_dir.rmdir()
+        _remove_if_empty(stems_dir if made_dir else None)
         if isinstance(error, OSError):
-            raise BounceError(f"{error.filename or target}: could not bounce "
-                              f"({error.strerror or error})") from error
+            raise BounceError(describe_write_error(error.filename or target, error)) from error
         raise
-    if settings.report:
+    _remove_if_empty(stems_dir if made_dir else None)
+    failures = [w.error for w in writers if w.error is not None]
+    if settings.report and main.error is None:
         info = _describe(settings, kind, start, end, project.sample_rate, out_rate,
-                         [w.target.name for w in stems.values()])
-        write_report(target, analyze_file(target), info)
+                         [w.target.name for w in stems.values() if w.error is None])
+        try:
+            write_report(target, analyze_file(target), info)
+        except BounceError as error:
+            failures.append(str(error))
+    if failures:
+        raise BounceError(_failures(failures, [w for w in writers if w.error is None]))
     return target
+
+
+def _remove_if_empty(folder: Path | None) -> None:
+    """Remove a stems folder the bounce made when no stem reached it."""
+    if folder is not None and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+
+
+def _failures(failures: list[str], written: list[AudioWriter]) -> str:
+    """Every file that failed, with its reason, and what was written all the same: one
+    message, so a full disk in the middle of the stems is told once, file by file."""
+    text = "; ".join(failures)
+    if written:
+        text += "; written all the same: " + ", ".join(w.target.name for w in written)
+    return text
 
 
 @dataclass(frozen=True)
@@ -344,6 +366,8 @@ def _render(renderer: Renderer, main: AudioWriter, stems: dict[str, AudioWriter]
                 stem.write(stem_blocks[strip][:step.stems], stems_left == 0)
         if progress is not None:
             progress(min(step.position + n - start, end - start), end - start)
+        if main.error is not None and all(s.error is not None for s in stems.values()):
+            break  # no file left to write: what failed is told by the caller
 
 
 def _describe(settings: BounceSettings, kind: str, start: int, end: int, rate: int,

@@ -106,9 +106,12 @@ class RecordingMixin:
                               loop=self._loop if self._loop_on else None,
                               punch=self._punch if self._punch_on else None)
         specs = [TakeSpec(t.id, t.name, t.input_channels) for t in armed]
-        recorder = TakeRecorder(self._project_dir, specs, io.info.rate,
-                                self._project.sample_rate, plan.record_from, loop=plan.loop,
-                                punch=plan.punch)
+        try:
+            recorder = TakeRecorder(self._project_dir, specs, io.info.rate,
+                                    self._project.sample_rate, plan.record_from,
+                                    loop=plan.loop, punch=plan.punch)
+        except OSError as error:  # a full or read-only disk: say which file and why
+            raise EngineError(str(error)) from error
         self._recorder = recorder
         self._record_plan = plan
         self._record_play_from = plan.play_from

@@ -14,6 +14,7 @@ started the take calls `finish`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -25,8 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-from daw.media import import_audio
+from daw.media import MediaError, import_audio
 from daw.media.takefile import TakeWriter
+from daw.model.disk import DiskWriteError, describe_write_error
 from daw.model.project import MediaRef, new_id
 
 SYNC_SECONDS = 0.25
@@ -64,6 +66,15 @@ class Take:
         return self.start_frame + self.length_frames
 
 
+def clock(frames: int, rate: int) -> str:
+    """A take's length as a person reads it on the transport: 0:12.4, 1:05:02.0."""
+    tenths = frames * 10 // rate  # down: never more than is there
+    minutes, tenths = divmod(tenths, 600)
+    hours, minutes = divmod(minutes, 60)
+    seconds = f"{tenths // 10:02d}.{tenths % 10}"
+    return f"{hours}:{minutes:02d}:{seconds}" if hours else f"{minutes}:{seconds}"
+
+
 def _safe_name(text: str) -> str:
     cleaned = re.sub(r"[^\w .-]+", "_", text).strip(" .") or "Track"
     return cleaned[:60]
@@ -72,11 +83,15 @@ def _safe_name(text: str) -> str:
 def write_journal(path: Path, data: dict[str, object]) -> None:
     """Replace a take's journal atomically."""
     temp = path.with_name(path.name + ".tmp")
-    with open(temp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=2)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
+    try:
+        with open(temp, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except OSError:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 class TakeRecorder:
@@ -97,20 +112,26 @@ class TakeRecorder:
         self.error: str | None = None
         self.origin_frame: int | None = None
         audio = self.project_dir / "audio"
-        audio.mkdir(parents=True, exist_ok=True)
+        try:
+            audio.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DiskWriteError(audio, error, "recording did not start") from error
         stamp = time.strftime("%Y%m%d-%H%M%S")
         self._takes: list[tuple[TakeSpec, TakeWriter, Path]] = []
-        try:
-            for spec in specs:
-                path = self._free_path(audio, f"{_safe_name(spec.track_name)} {stamp}")
-                journal = path.with_name(path.name + JOURNAL_SUFFIX)
-                self._takes.append((spec, TakeWriter(path, len(spec.input_channels),
-                                                     device_rate), journal))
+        for spec in specs:
+            path = self._free_path(audio, f"{_safe_name(spec.track_name)} {stamp}")
+            journal = path.with_name(path.name + JOURNAL_SUFFIX)
+            try:
+                writer = TakeWriter(path, len(spec.input_channels), device_rate)
+            except OSError as error:
+                self._abandon()
+                raise DiskWriteError(path, error, "recording did not start") from error
+            self._takes.append((spec, writer, journal))
+            try:
                 write_journal(journal, self._journal_data(spec, path))
-        except OSError as error:
-            self._abandon()
-            raise OSError(error.errno, f"cannot start recording in {audio} "
-                          f"({error.strerror})") from error
+            except OSError as error:
+                self._abandon()
+                raise DiskWriteError(journal, error, "recording did not start") from error
         self._queue: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._disk_loop, name="minidaw-disk",
                                         daemon=True)
@@ -147,7 +168,7 @@ class TakeRecorder:
             try:
                 write_journal(journal, self._journal_data(spec, writer.path))
             except OSError as error:
-                self.error = f"cannot write {journal.name} ({error.strerror})"
+                self.error = describe_write_error(journal, error)
 
     def push(self, block: np.ndarray) -> None:
         """Hand a block of device input (frames, device channels) to the disk thread.
@@ -174,13 +195,18 @@ class TakeRecorder:
                         writer.sync()
                     last_sync = now
             except OSError as error:
-                self.error = (f"recording stopped: cannot write to {writer.path.parent} "
-                              f"({error.strerror or error}); what was recorded is kept")
+                self._settle()  # the headers match what is on disk before anyone reads them
+                self.error = (f"recording stopped: {describe_write_error(writer.path, error)}; "
+                              f"the take is kept up to {clock(writer.header_frames, writer.rate)}")
+        self._settle()
+
+    def _settle(self) -> None:
+        """Close every take, its header brought to the frames that reached the disk."""
         for _, writer, _ in self._takes:
             try:
                 writer.close()
             except OSError as error:
-                self.error = self.error or f"cannot finish {writer.path.name} ({error.strerror})"
+                self.error = self.error or describe_write_error(writer.path, error)
 
     # --- finishing ------------------------------------------------------------------------
 
@@ -192,11 +218,16 @@ class TakeRecorder:
         origin = self.record_from_frame if self.origin_frame is None else self.origin_frame
         takes = []
         for spec, writer, journal in self._takes:
-            if writer.frames == 0:
+            if writer.header_frames == 0:
                 writer.path.unlink(missing_ok=True)
                 journal.unlink(missing_ok=True)
                 continue
-            ref = self._media_for(spec, writer, journal)
+            try:
+                ref = self._media_for(spec, writer, journal)
+            except (OSError, MediaError) as error:  # no room for the converted copy
+                self.error = (f"{self.error + '; ' if self.error else ''}{error}; the take "
+                              f"{writer.path.name} is kept and offered back at the next open")
+                continue
             offset = max(0, self.record_from_frame - origin)
             length = ref.length_frames - offset
             if length <= 0:
@@ -210,7 +241,7 @@ class TakeRecorder:
         (the journal then names the converted file, and the device-rate file goes)."""
         if self.device_rate == self.project_rate:
             return MediaRef(new_id("media"), f"audio/{writer.path.name}", writer.channels,
-                            writer.frames, writer.path.name)
+                            writer.header_frames, writer.path.name)
         ref = import_audio(writer.path, self.project_dir, self.project_rate)
         converted = self.project_dir / ref.path
         data = self._journal_data(spec, converted)
@@ -222,6 +253,8 @@ class TakeRecorder:
 
     def _abandon(self) -> None:
         for _, writer, journal in self._takes:
-            writer.close()
+            with contextlib.suppress(OSError):
+                writer.close()
             writer.path.unlink(missing_ok=True)
             journal.unlink(missing_ok=True)
+            journal.with_name(journal.name + ".tmp").unlink(missing_ok=True)

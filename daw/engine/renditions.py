@@ -36,6 +36,7 @@ from daw.dsp.stretch import time_stretch
 from daw.media import MediaError, MediaPool
 from daw.media.peaks import media_file
 from daw.media.takefile import TakeWriter
+from daw.model.disk import describe_write_error
 from daw.model.project import Clip, MediaRef, Project
 
 RENDITION_FOLDER = ("cache", "renditions")
@@ -99,7 +100,9 @@ def read_clip_source(project_dir: Path, project: Project, clip: Clip) -> np.ndar
 
 def render_rendition(project_dir: Path, project: Project, clip: Clip, target: Path) -> Path:
     """Render a processed clip into `target` (float32 WAV, `clip.length_frames` long) and
-    return it. Blocking: reads the clip's stretch of its media and runs the stretcher."""
+    return it. Blocking: reads the clip's stretch of its media and runs the stretcher. A
+    disk that refuses the file raises MediaError naming it and why, and leaves no part of
+    it behind."""
     ref = project.media_ref(clip.media_id)
     source = read_clip_source(project_dir, project, clip)
     try:
@@ -109,17 +112,19 @@ def render_rendition(project_dir: Path, project: Project, clip: Clip, target: Pa
         raise MediaError(f"{ref.path} (media {ref.id}): cannot process clip {clip.id} "
                          f"({error})") from error
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         writer = TakeWriter(temp, ref.channels, project.sample_rate)
         try:
             writer.write(audio)
         finally:
             writer.close()
         os.replace(temp, target)
-    except BaseException:
+    except BaseException as error:
         temp.unlink(missing_ok=True)
+        if isinstance(error, OSError):  # a full or read-only disk: which file, and why
+            raise MediaError(describe_write_error(target, error)) from error
         raise
     return target
 

@@ -34,6 +34,7 @@ import soundfile as sf
 
 from daw.media.errors import MediaError, display_name, libsndfile_reason
 from daw.media.sfread import read_frames, read_frames_pcm16
+from daw.model.disk import DiskWriteError
 from daw.model.project import MediaRef
 
 FINEST_WINDOW = 128
@@ -254,20 +255,24 @@ def save_peaks(peaks: Peaks, cache_file: Path) -> None:
     """Writes the peaks to ``cache_file`` atomically (a temporary file renamed over it).
 
     Not synced to disk: a cache file cut short by a crash fails `load_peaks`'s size check and
-    is rebuilt, which is cheaper than a sync after every build.
+    is rebuilt, which is cheaper than a sync after every build. A disk that refuses it raises
+    `DiskWriteError` naming the cache file and why; the old cache file and the disk are then
+    as they were.
     """
     cache_file = Path(cache_file)
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
     temp = cache_file.with_name(f".{cache_file.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
         with temp.open("wb") as out:
             out.write(_header(peaks))
             for mins, maxs in peaks.levels:
                 out.write(np.ascontiguousarray(mins, dtype="<f4").data)
                 out.write(np.ascontiguousarray(maxs, dtype="<f4").data)
         os.replace(temp, cache_file)
-    except BaseException:
+    except BaseException as error:
         temp.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise DiskWriteError(cache_file, error) from error
         raise
 
 

@@ -9,6 +9,7 @@ past what the header promises. `repair_take` brings the header up to the file's 
 
 from __future__ import annotations
 
+import errno
 import os
 import struct
 from pathlib import Path
@@ -23,6 +24,7 @@ _HEADER_BYTES = 58
 _RIFF_SIZE_AT = 4
 _FACT_FRAMES_AT = 46
 _DATA_SIZE_AT = 54
+_BINARY = getattr(os, "O_BINARY", 0)
 
 
 def _header(channels: int, rate: int, frames: int) -> bytes:
@@ -40,6 +42,10 @@ def _header(channels: int, rate: int, frames: int) -> bytes:
 class TakeWriter:
     """Appends float32 frames to a new WAV file; `sync` makes what was written crash-safe.
 
+    Frames go straight to the file (no buffer in between), so after a failed write (a full
+    disk) the writer knows exactly which frames are on disk; `close` then cuts a torn last
+    frame and brings the header to those frames, and `frames` says how many they are.
+
     Used from one thread (the recorder's disk thread).
     """
 
@@ -48,47 +54,101 @@ class TakeWriter:
         self.channels = channels
         self.rate = rate
         self.frames = 0
+        """Whole frames on disk after the header."""
+        self.header_frames = 0
+        """The frames the header on disk promises (what a reader of the file gets)."""
+        self._block_align = 4 * channels
+        self._audio_bytes = 0
         self._synced_frames = -1
-        self._file = open(self.path, "xb")  # noqa: SIM115 - closed by close()
-        self._file.write(_header(channels, rate, 0))
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
+        self._closed = False
+        try:
+            _write_all(self._fd, _header(channels, rate, 0))
+        except OSError:
+            os.close(self._fd)
+            self._closed = True
+            self.path.unlink(missing_ok=True)
+            raise
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     def write(self, block: np.ndarray) -> None:
-        """Append frames (frames, channels); raises OSError on a full disk, as written so far."""
+        """Append frames (frames, channels); raises OSError on a full disk, with `frames`
+        counting the whole frames that did reach the file."""
         data = np.ascontiguousarray(block, dtype="<f4")
         if data.ndim != 2 or data.shape[1] != self.channels:
             raise ValueError(f"expected (frames, {self.channels}), got {block.shape}")
-        self._file.write(data.tobytes())
-        self.frames += data.shape[0]
+        try:
+            done = _write_all(self._fd, memoryview(data).cast("B"))
+        except _PartialWrite as partial:
+            self._audio_bytes += partial.done
+            self.frames = self._audio_bytes // self._block_align
+            raise partial.error from None
+        self._audio_bytes += done
+        self.frames = self._audio_bytes // self._block_align
 
     def sync(self) -> None:
         """Bring the header up to date and push everything to the disk."""
-        if self._synced_frames == self.frames:
+        if self._synced_frames == self.frames and not self._torn:
             return
-        self._file.flush()
-        end = self._file.tell()
+        if self._torn:  # a write cut short mid-frame: the header never promises half a frame
+            os.ftruncate(self._fd, _HEADER_BYTES + self.frames * self._block_align)
+            self._audio_bytes = self.frames * self._block_align
         self._write_sizes(self.frames)
-        self._file.seek(end)
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        os.fsync(self._fd)
         self._synced_frames = self.frames
 
+    @property
+    def _torn(self) -> bool:
+        return self._audio_bytes % self._block_align != 0
+
     def _write_sizes(self, frames: int) -> None:
-        data_bytes = frames * 4 * self.channels
-        self._file.seek(_RIFF_SIZE_AT)
-        self._file.write(struct.pack("<I", _HEADER_BYTES - 8 + data_bytes))
-        self._file.seek(_FACT_FRAMES_AT)
-        self._file.write(struct.pack("<I", frames))
-        self._file.seek(_DATA_SIZE_AT)
-        self._file.write(struct.pack("<I", data_bytes))
+        """Rewrite the sizes in place: it overwrites bytes the file already has, so it works
+        on a full disk too."""
+        data_bytes = frames * self._block_align
+        for at, value in ((_RIFF_SIZE_AT, _HEADER_BYTES - 8 + data_bytes),
+                          (_FACT_FRAMES_AT, frames), (_DATA_SIZE_AT, data_bytes)):
+            os.lseek(self._fd, at, os.SEEK_SET)
+            _write_all(self._fd, struct.pack("<I", value))
+        self.header_frames = frames
+        os.lseek(self._fd, _HEADER_BYTES + self._audio_bytes, os.SEEK_SET)
 
     def close(self) -> None:
         """Sync and close; safe to call twice, and after a write error (keeps what is there)."""
-        if self._file.closed:
+        if self._closed:
             return
         try:
             self.sync()
         finally:
-            self._file.close()
+            self._closed = True
+            os.close(self._fd)
+
+
+class _PartialWrite(OSError):
+    """A write that failed after `done` bytes reached the file (`error` is why)."""
+
+    def __init__(self, done: int, error: OSError) -> None:
+        super().__init__(error.errno, error.strerror)
+        self.done = done
+        self.error = error
+
+
+def _write_all(fd: int, data: bytes | memoryview) -> int:
+    """Write all of `data` (the system may take it in parts); raises `_PartialWrite` saying
+    how much got there when it fails."""
+    view = memoryview(data)
+    done = 0
+    while done < len(view):
+        try:
+            written = os.write(fd, view[done:])
+        except OSError as error:
+            raise _PartialWrite(done, error) from error
+        if written == 0:
+            raise _PartialWrite(done, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+        done += written
+    return done
 
 
 def repair_take(path: Path) -> int:

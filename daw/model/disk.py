@@ -94,3 +94,19 @@ def sync_folder(folder: Path) -> None:
             os.fsync(fd)
     finally:
         os.close(fd)
+
+
+class DiskWriteError(OSError):
+    """A failed write told as `describe_write_error` tells it. Still an OSError with the
+    system's errno, so code that catches OSError keeps working; its text is the one line."""
+
+    def __init__(self, path: str | os.PathLike[str], error: OSError, note: str = "") -> None:
+        original = error.original if isinstance(error, DiskWriteError) else error
+        message = describe_write_error(path, original) + (f"; {note}" if note else "")
+        super().__init__(original.errno, message)
+        self.path = Path(path)
+        self.original = original
+        """The system's error, to tell again with another note."""
+
+    def __str__(self) -> str:
+        return str(self.strerror)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from daw.model.disk import DiskWriteError
 from daw.model.errors import ProjectFileError
 from daw.model.project import SCHEMA_VERSION, Project
 from daw.model.serialize import FieldError, project_from_dict, project_to_dict
@@ -25,6 +27,11 @@ PROJECT_FILE = "project.json"
 FOLDER_SUFFIX = ".minidaw"
 SUBFOLDERS = ("audio", "cache", "backups")
 BACKUPS_KEPT = 20
+TEMP_PREFIX, TEMP_SUFFIX = ".project-", ".tmp"
+"""How `save_project` names its temporary file (tempfile adds 8 random characters)."""
+_TEMP_NAME = re.compile(re.escape(TEMP_PREFIX) + r"[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX))
+STALE_SECONDS = 30.0
+"""A temporary file older than this is a killed save's, not one under way."""
 
 def _from_v1(data: dict[str, Any]) -> dict[str, Any]:
     """Version 2 added track kinds, sends and automation; a version 1 song has none, and the
@@ -61,13 +68,21 @@ def create_project(path: str | os.PathLike[str], project: Project) -> Path:
 
 
 def save_project(folder: str | os.PathLike[str], project: Project) -> Path:
-    """Write project.json atomically, keeping the previous save in backups/."""
+    """Write project.json atomically, keeping the previous save in backups/.
+
+    A disk that refuses the write (full, read-only, failing) raises `DiskWriteError` naming
+    project.json and why; the previous project.json is then untouched and no temporary file
+    is left behind."""
     folder = Path(folder)
-    for sub in SUBFOLDERS:
-        (folder / sub).mkdir(parents=True, exist_ok=True)
     target = folder / PROJECT_FILE
     text = json.dumps(project_to_dict(project), indent=2, ensure_ascii=False) + "\n"
-    fd, temp_name = tempfile.mkstemp(prefix=".project-", suffix=".tmp", dir=folder)
+    kept = "the last save is unchanged" if target.exists() else "nothing was saved"
+    try:
+        for sub in SUBFOLDERS:
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
+    except OSError as error:
+        raise DiskWriteError(target, error, kept) from error
     try:
         os.fchmod(fd, target.stat().st_mode & 0o777 if target.exists() else 0o644)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -77,15 +92,44 @@ def save_project(folder: str | os.PathLike[str], project: Project) -> Path:
         if target.exists():
             _keep_backup(folder, target)
         os.replace(temp_name, target)
-    except BaseException:
+    except BaseException as error:
         Path(temp_name).unlink(missing_ok=True)
+        if isinstance(error, OSError) and not isinstance(error, DiskWriteError):
+            raise DiskWriteError(target, error, kept) from error
         raise
     _fsync_dir(folder)
     return target
 
 
+def remove_stale_temp_files(folder: str | os.PathLike[str],
+                            older_than_seconds: float = STALE_SECONDS) -> list[Path]:
+    """Delete the temporary files that saves killed midway left in the project folder; return
+    them. Only names `save_project` makes, and only files older than `older_than_seconds`, so
+    a save under way in another process keeps its file. Call it where a project is opened for
+    editing (loading stays read-only)."""
+    root = project_folder(folder)
+    now = time.time()
+    removed = []
+    try:
+        names = [entry for entry in os.scandir(root) if _TEMP_NAME.fullmatch(entry.name)]
+    except OSError:
+        return []
+    for entry in names:
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            if now - entry.stat(follow_symlinks=False).st_mtime < older_than_seconds:
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue  # gone already, or not ours to delete: the next open tries again
+        removed.append(Path(entry.path))
+    return removed
+
+
 def _keep_backup(folder: Path, current: Path) -> None:
-    """Copy the current save into backups/ (a hard link when the file system allows)."""
+    """Copy the current save into backups/ (a hard link when the file system allows); a copy
+    the disk cannot hold is removed and the save refused, naming the backup."""
     backups = folder / "backups"
     stamp = time.strftime("%Y%m%d-%H%M%S")
     backup = backups / f"project-{stamp}.json"
@@ -96,7 +140,11 @@ def _keep_backup(folder: Path, current: Path) -> None:
     try:
         os.link(current, backup)
     except OSError:
-        backup.write_bytes(current.read_bytes())
+        try:
+            backup.write_bytes(current.read_bytes())
+        except OSError as error:
+            backup.unlink(missing_ok=True)
+            raise DiskWriteError(backup, error, "the last save is unchanged") from error
     old = sorted(backups.glob("project-*.json"), key=lambda p: p.stat().st_mtime_ns)
     for stale in old[:-BACKUPS_KEPT]:
         stale.unlink(missing_ok=True)

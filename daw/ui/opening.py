@@ -17,7 +17,7 @@ from daw.engine.recovery import find_orphan_takes, recover_takes
 from daw.engine.transport import Engine
 from daw.model import Project, ProjectFileError
 from daw.model.backups import Backup, list_backups, pending_autosave
-from daw.model.store import load_project
+from daw.model.store import load_project, remove_stale_temp_files
 from daw.ui.session import Session
 
 
@@ -42,9 +42,16 @@ class OpenedSong:
 
 
 def read_song(folder: Path, asker: Asker) -> OpenedSong:
-    """Load `folder` for the window, offering backups and autosave. Raises ProjectFileError
-    when the project does not load and no backup was taken."""
+    """Load `folder` for the window, offering backups and autosave, and clear what saves
+    killed midway left behind. Raises ProjectFileError when the project does not load and no
+    backup was taken."""
     folder = Path(folder)
+    song = _read_song(folder, asker)
+    remove_stale_temp_files(folder)
+    return song
+
+
+def _read_song(folder: Path, asker: Asker) -> OpenedSong:
     try:
         project = load_project(folder)
     except ProjectFileError as error:

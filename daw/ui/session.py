@@ -8,7 +8,6 @@ is read with a timer and announced with `engineStateChanged`; the engine never c
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +21,8 @@ from daw.engine.transport import Engine, EngineError, EngineState
 from daw.media import MediaError, import_audio
 from daw.model import EditError, Project, ops
 from daw.model.history import History
-from daw.model.store import create_project, load_project, save_project
+from daw.model.save_as import save_project_as
+from daw.model.store import load_project, save_project
 from daw.ui.view_state import ViewState
 
 POLL_MS = 33
@@ -159,9 +159,9 @@ class Session(QObject):
         if target is None:
             raise ValueError("the project has no folder yet: choose one (Save As)")
         if folder is not None and self.folder is not None and folder != self.folder:
-            target = create_project(folder, self.project)
-            self._copy_audio_to(target)
-        save_project(target, self.project)
+            target = save_project_as(self.project, self.folder, folder)  # all or nothing
+        else:
+            save_project(target, self.project)
         forget_used_journals(target, self.project)
         self.history.mark_saved()
         if target != self.folder:
@@ -169,15 +169,6 @@ class Session(QObject):
             self.folderChanged.emit()
         self.historyChanged.emit()
         return target
-
-    def _copy_audio_to(self, target: Path) -> None:
-        assert self.folder is not None
-        for ref in self.project.media:
-            source = self.folder / ref.path
-            destination = target / ref.path
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            if source.is_file() and not destination.exists():
-                shutil.copyfile(source, destination)
 
     @staticmethod
     def load(folder: Path) -> Project:

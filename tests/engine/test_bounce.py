@@ -267,7 +267,7 @@ def test_cancel_and_errors_leave_no_file(song: Song, tmp_path: Path, monkeypatch
         return real_write(self, data)
 
     monkeypatch.setattr(bounce_writer.sf.SoundFile, "write", disk_full)
-    with pytest.raises(BounceError, match=r"mix\.wav: could not write the file \(No space"):
+    with pytest.raises(BounceError, match=r"^cannot write .*mix\.wav: no space left on device: "):
         bounce(song.project, song.folder, BounceSettings(target))
     assert list(tmp_path.iterdir()) == [song.folder]
 
@@ -275,7 +275,7 @@ def test_cancel_and_errors_leave_no_file(song: Song, tmp_path: Path, monkeypatch
 def test_an_unwritable_place_is_named(song: Song, tmp_path: Path, monkeypatch) -> None:
     stereo_song(song)
     (tmp_path / "taken").mkdir()
-    with pytest.raises(BounceError, match=r"taken: could not write the file \(Is a directory"):
+    with pytest.raises(BounceError, match=r"^cannot write .*taken: Is a directory$"):
         bounce(song.project, song.folder, settings(tmp_path / "taken"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Test.minidaw", "taken"]
 
@@ -289,8 +289,7 @@ def test_an_unwritable_place_is_named(song: Song, tmp_path: Path, monkeypatch) -
     monkeypatch.setattr(Path, "open", read_only_folder)
     with pytest.raises(BounceError) as caught:
         bounce(song.project, song.folder, settings(tmp_path / "mix.wav"))
-    assert str(caught.value) == f"{tmp_path / 'mix.wav'}: could not write the file " \
-        "(Permission denied)"
+    assert str(caught.value) == f"cannot write {tmp_path / 'mix.wav'}: permission denied"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Test.minidaw", "taken"]
 
 

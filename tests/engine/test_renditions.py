@@ -3,6 +3,7 @@ equals the rendition, playback swaps it in once ready, the cache reuses files an
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import threading
@@ -21,6 +22,7 @@ from daw.engine.renditions import RENDITION_PREFIX, RenditionCache, rendition_ke
 from daw.engine.transport import Engine
 from daw.media import MediaError, MediaPool
 from daw.model import Project, ops
+from daw.model.disk import free_bytes, size_text
 from daw.model.timing import set_clip_pitch, set_clip_stretch
 from tests.dsp.test_pitch import measured_frequency
 from tests.engine.songs import RATE, Song
@@ -210,3 +212,26 @@ def test_the_mastering_analysis_hears_processed_clips_as_the_bounce_does(
     mix, _rate = sf.read(out, dtype="float32")
     premaster = render_premaster(processed.project, processed.folder, strip_stats=False)
     np.testing.assert_array_equal(premaster.audio, mix)
+
+
+def test_a_rendition_the_disk_refuses_names_its_file_and_leaves_nothing(
+        processed: Song, tmp_path: Path, monkeypatch) -> None:
+    real_write = os.write
+
+    def full_for_renditions(fd: int, data) -> int:
+        if "renditions" in os.readlink(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, data)
+
+    if not os.path.exists("/proc/self/fd"):
+        pytest.skip("needs /proc to tell which file a write is for")
+    monkeypatch.setattr(os, "write", full_for_renditions)
+    with pytest.raises(MediaError) as caught:
+        bounce(processed.project, processed.folder, BounceSettings(tmp_path / "mix.wav"))
+    monkeypatch.undo()
+    folder = processed.folder / "cache" / "renditions"
+    assert str(caught.value).startswith(f"cannot write {folder}/a-")
+    assert str(caught.value).endswith(".wav: no space left on device: "
+                                      f"{size_text(free_bytes(folder))} free")
+    assert list(folder.iterdir()) == []
+    assert not (tmp_path / "mix.wav").exists()

@@ -186,10 +186,14 @@ def test_cancel_leaves_no_stem_and_no_folder(song: Song, tmp_path: Path,
     assert list(tmp_path.iterdir()) == [song.folder]
 
 
-def test_a_full_disk_while_writing_a_stem_names_it(song: Song, tmp_path: Path,
-                                                   monkeypatch) -> None:
+def test_a_full_disk_while_writing_a_stem_names_it_and_finishes_the_rest(
+        song: Song, tmp_path: Path, monkeypatch) -> None:
     mixed_song(song)
     monkeypatch.setattr(bounce_module, "BOUNCE_BLOCK", 4096)  # several blocks in this song
+    clean = tmp_path / "clean"
+    (clean / "stems").mkdir(parents=True)
+    bounce(song.project, song.folder, BounceSettings(clean / "mix.wav",
+                                                     stems_dir=clean / "stems", report=False))
     (tmp_path / "stems").mkdir()
     real_write = sf.SoundFile.write
 
@@ -202,10 +206,19 @@ def test_a_full_disk_while_writing_a_stem_names_it(song: Song, tmp_path: Path,
     with pytest.raises(BounceError) as caught:
         bounce(song.project, song.folder,
                BounceSettings(tmp_path / "mix.wav", stems_dir=tmp_path / "stems"))
-    assert str(caught.value) == (f"{tmp_path / 'stems' / 'Test - B.wav'}: could not write the "
-                                 "file (No space left on device)")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["Test.minidaw", "stems"]
-    assert list((tmp_path / "stems").iterdir()) == []  # a folder of the person's: kept
+    failed = tmp_path / "stems" / "Test - B.wav"
+    assert str(caught.value).startswith(f"cannot write {failed}: no space left on device: ")
+    assert str(caught.value).endswith("; written all the same: mix.wav, Test - A.wav, "
+                                      "Test - C.wav, Test - R.wav")
+    # The mix and the other stems are finished, the same as without the fault; no partial.
+    np.testing.assert_array_equal(read(tmp_path / "mix.wav"), read(clean / "mix.wav"))
+    assert sorted(p.name for p in (tmp_path / "stems").iterdir()) == [
+        "Test - A.wav", "Test - C.wav", "Test - R.wav"]
+    for name in ("Test - A.wav", "Test - C.wav", "Test - R.wav"):
+        np.testing.assert_array_equal(read(tmp_path / "stems" / name),
+                                      read(clean / "stems" / name))
+    assert (tmp_path / "mix.loudness.json").is_file()
+    assert not [p for p in tmp_path.rglob(".*partial")]
 
 
 def test_stems_into_a_file_or_over_the_mix_are_refused(song: Song, tmp_path: Path) -> None:

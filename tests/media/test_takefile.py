@@ -63,7 +63,6 @@ def test_a_killed_writer_loses_nothing_that_reached_the_file(tmp_path: Path) -> 
             if start % 19200 == 0:
                 writer.sync()
             if start == 4800 * 30:
-                writer._file.flush()
                 print("ready", flush=True)
                 sys.stdin.read()
     """)

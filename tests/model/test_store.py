@@ -67,7 +67,7 @@ def test_failed_save_leaves_old_file_intact(tmp_path: Path, monkeypatch) -> None
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", broken_fsync)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(OSError, match=r"project\.json: no space left on device"):
         save_project(folder, ops.set_tempo(sample_project(), 60))
     assert (folder / "project.json").read_bytes() == before
     assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
