@@ -4,7 +4,7 @@ Only this package and the export code touch soundfile; the rest of MiniDAW sees 
 """
 
 from daw.media.errors import MediaError
-from daw.media.importer import AudioInfo, import_audio, probe
+from daw.media.importer import AudioInfo, Imported, import_audio, import_file, probe
 from daw.media.peaks import PeakReader, Peaks, load_or_build
 from daw.media.pool import MediaPool
 
@@ -14,7 +14,9 @@ __all__ = [
     "MediaPool",
     "PeakReader",
     "Peaks",
+    "Imported",
     "import_audio",
+    "import_file",
     "load_or_build",
     "probe",
 ]
