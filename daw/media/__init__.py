@@ -10,11 +10,11 @@ from daw.media.pool import MediaPool
 
 __all__ = [
     "AudioInfo",
+    "Imported",
     "MediaError",
     "MediaPool",
     "PeakReader",
     "Peaks",
-    "Imported",
     "import_audio",
     "import_file",
     "load_or_build",
