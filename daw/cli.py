@@ -102,7 +102,8 @@ def _bounce_with_progress(project: Project, folder: Path, settings: BounceSettin
         bars[0].refresh()
 
     try:
-        bounce(project, folder, settings, progress=None if quiet else progress)
+        bounce(project, folder, settings, progress=None if quiet else progress,
+               warn=lambda line: print(f"daw: warning: {line}", file=sys.stderr))
     finally:
         for bar in bars:
             bar.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,8 @@ import pytest
 import soundfile as sf
 
 from daw.cli import main
-from daw.model.store import load_project
+from daw.model import EffectSettings
+from daw.model.store import load_project, save_project
 
 RATE = 48000
 
@@ -85,3 +87,26 @@ def test_clean_analysis_has_no_bad_samples_line(tmp_path: Path, capsys) -> None:
     sf.write(path, np.full((4800, 1), 0.25), RATE, subtype="FLOAT")
     code, text, err = run(capsys, "analyze", str(path))
     assert code == 0 and err == "" and "bad samples" not in text
+
+
+def test_render_warns_of_a_silenced_strip(tmp_path: Path, capsys) -> None:
+    code, out, _ = run(capsys, "new", str(tmp_path / "Song"))
+    folder = Path(out.strip())
+    loud = tmp_path / "loud.wav"
+    sf.write(loud, np.full((4800, 2), 3e38, dtype=np.float32), RATE, subtype="FLOAT")
+    quiet = tmp_path / "quiet.wav"
+    sf.write(quiet, np.full((4800, 2), 0.25, dtype=np.float32), RATE, subtype="FLOAT")
+    assert run(capsys, "import", str(folder), str(loud), str(quiet))[0] == 0
+    project = load_project(folder)
+    track = project.tracks[0]
+    boosted = replace(track, effects=(EffectSettings("fx-1", "gain", (("gain_db", 24.0),)),))
+    save_project(folder, project.with_tracks((boosted, *project.tracks[1:])))
+    with np.errstate(over="ignore", invalid="ignore"):
+        code, out, err = run(capsys, "render", str(folder), "-o", str(tmp_path / "mix.wav"),
+                             "--bit-depth", "32f")
+    assert code == 0
+    assert ("daw: warning: loud: its effects produced NaN or infinite samples at 0.000 s; the "
+            "strip was muted") in err
+    assert "Silenced:            loud at 0:00.000" in out
+    mix, _ = sf.read(tmp_path / "mix.wav", dtype="float32")
+    assert np.all(mix == np.float32(0.25))
