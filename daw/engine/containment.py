@@ -2,7 +2,7 @@
 
 One NaN out of an effect (an EQ at an extreme setting, a plugin's bug) reaches the master
 sum, every filter memory after it turns NaN, and the rest of the song is silence. So the
-renderer checks each chain's output once per block (a sum of the block: no allocation, see
+renderer checks each chain's output once per block (into a preallocated array of flags, see
 `daw.media.finite`); a strip whose chain went bad has its processors reset and is muted from
 that block on, and says so (`Fault`). The master's chain is bypassed instead: the song plays
 on unmastered rather than not at all (its faulty block is silent).
@@ -105,10 +105,12 @@ def _chains(plan: RenderPlan) -> dict[str, tuple[EffectSettings, ...]]:
 
 
 def contained(bank: EffectBank, faults: StripFaults, strip_id: str, name: str,
-              chain: tuple[EffectSettings, ...], block: np.ndarray, start: int) -> bool:
-    """Whether a chain's output `block` is finite; if not, its processors are reset (their
-    memories hold NaN now) and the strip is marked faulted from frame `start`."""
-    if all_finite(block):
+              chain: tuple[EffectSettings, ...], block: np.ndarray, start: int,
+              scratch: np.ndarray) -> bool:
+    """Whether a chain's output `block` is finite (checked in `scratch`, a flat bool array
+    as large as the biggest block); if not, its processors are reset (their memories hold
+    NaN now) and the strip is marked faulted from frame `start`."""
+    if all_finite(block, scratch):
         return True
     bank.reset(chain)
     faults.add(Fault(strip_id, name, start), chain)

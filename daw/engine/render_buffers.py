@@ -19,6 +19,8 @@ class StripBuffers:
         self.taps: list[np.ndarray] = []
         self.tiled: dict[int, tuple[Pair, np.ndarray]] = {}
         self.reductions: dict[str, float] = {}
+        self.finite = np.empty(2 * max_block, dtype=bool)
+        """Flags for checking a block for NaN and infinity without allocating."""
 
     def tap(self, index: int) -> np.ndarray:
         while len(self.taps) <= index:

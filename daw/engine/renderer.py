@@ -305,7 +305,7 @@ class Renderer:
         chain = () if MASTER in self._faults.ids else plan.master_effects
         self._effects.run(chain, plan.master_automation, out, start, reductions)
         if chain and not contained(self._effects, self._faults, MASTER, MASTER, chain, out,
-                                   start):
+                                   start, self._shared.finite):
             out.fill(0.0)
         for signal in (out, *(stems or {}).values()):
             signal += np.float32(0.0)
@@ -346,7 +346,7 @@ class Renderer:
             reductions = buffers.reductions if self.meter is not None else None
             self._effects.run(strip.effects, strip.effect_automation, signal, start, reductions)
             if not contained(self._effects, self._faults, strip.track_id, strip.name,
-                             strip.effects, signal, start):
+                             strip.effects, signal, start, buffers.finite):
                 return None
         main = None
         taps = []

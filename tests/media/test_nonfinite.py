@@ -99,3 +99,13 @@ def test_short_samples_read_nonfinite_as_zero(write_audio, make_sine) -> None:
     data, clean = poisoned(make_sine)
     path = write_audio("Click.wav", data, RATE, "WAV", "FLOAT")
     np.testing.assert_array_equal(read_sample(path, RATE), clean.mean(axis=1, dtype=np.float32))
+
+
+def test_all_finite_in_scratch_flags_reads_the_block_alone() -> None:
+    scratch = np.ones(64, dtype=bool)
+    block = np.full((16, 2), 3e38, dtype=np.float32)
+    assert all_finite(block, scratch)
+    block[15, 0] = np.inf
+    assert not all_finite(block, scratch)
+    assert all_finite(block[:15], scratch)  # stale flags past the block do not count
+    assert not all_finite(np.full((40, 2), np.nan, dtype=np.float32), scratch)  # too small
