@@ -29,7 +29,7 @@ from daw.engine.bounce import (
     marker_range,
 )
 from daw.engine.bounce_report import report_paths
-from daw.media import MediaError, import_audio
+from daw.media import MediaError, import_file
 from daw.model import EditError, Project, ProjectFileError, ops
 from daw.model.store import (
     create_project,
@@ -107,7 +107,8 @@ def _bounce_with_progress(project: Project, folder: Path, settings: BounceSettin
         bars[0].refresh()
 
     try:
-        bounce(project, folder, settings, progress=None if quiet else progress)
+        bounce(project, folder, settings, progress=None if quiet else progress,
+               warn=lambda line: print(f"daw: warning: {line}", file=sys.stderr))
     finally:
         for bar in bars:
             bar.close()
@@ -129,6 +130,8 @@ def _print_analysis(result: FileAnalysis) -> None:
     print(f"duration:    {result.duration_seconds:.3f} s ({result.frames} frames)")
     print(f"sample rate: {result.sample_rate} Hz")
     print(f"channels:    {result.channels}")
+    if result.nonfinite_text is not None:
+        print(f"bad samples: {result.nonfinite_text}; measured as silence")
     print(f"peak:        {db(levels.overall_peak_dbfs)} dBFS  ("
           + ", ".join(f"{n} {db(v)}" for n, v in zip(names, levels.peak_dbfs, strict=True))
           + ")")
@@ -153,6 +156,9 @@ def _print_analysis(result: FileAnalysis) -> None:
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     result = analyze_file(Path(args.file))
+    if result.nonfinite_text is not None:
+        print(f"daw: warning: {args.file}: {result.nonfinite_text}; the figures count them "
+              "as silence", file=sys.stderr)
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))
     else:
@@ -187,9 +193,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     remove_stale_temp_files(folder)  # what saves killed midway left behind
     at = _seconds_to_frames(args.at, project.sample_rate, "--at")
     made: list[Path] = []
+    warnings: list[str] = []
     try:
         for file in args.files:
-            ref = import_audio(Path(file), folder, project.sample_rate)
+            imported = import_file(Path(file), folder, project.sample_rate)
+            ref = imported.media
+            warnings.extend(imported.warnings)
             made.append(folder / ref.path)
             project = ops.add_media(project, ref)
             if args.track:
@@ -207,6 +216,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         for path in made:  # nothing half-imported stays behind
             path.unlink(missing_ok=True)
         raise
+    for warning in warnings:
+        print(f"daw: warning: {warning}", file=sys.stderr)
     for file in args.files:
         print(f"imported {file}")
     return 0

@@ -29,6 +29,10 @@ and saws) the standard's filter read at most the aim. (An ideal interpolator rea
 white noise up to 1.4 dB higher: content between 20 and 24 kHz, which no 4× FIR meter
 reconstructs, and which music hardly has.)
 
+Whatever comes in, what goes out is finite and under the ceiling: NaN and infinite samples
+are taken as silence before anything else sees them, and a huge finite one (1e30) is turned
+down like any peak, then clipped to the aim like every sample.
+
 Latency: the lookahead, and at least the interpolator's half length plus the hold plus one
 frame (23 frames, so 1 ms is always possible from 32 kHz up). A new lookahead changes the
 latency, so `set_params` refuses it and a new limiter is built; every other setting is taken
@@ -196,6 +200,7 @@ class TruePeakLimiter(Processor):
         if frames == 0:
             return 0.0
         gained = block * self._input_gain if self._input_gain != 1.0 else block.copy()
+        _silence_nonfinite(gained)
         joined = np.concatenate([self._history, gained])
         self._history = joined[frames:].copy()
         peak = self._true_peaks(joined)  # frames N0 − DETECTOR_LATENCY + i
@@ -232,6 +237,16 @@ class TruePeakLimiter(Processor):
         block[...] = out
         deepest = float(reduction.max())
         return -20.0 * math.log10(1.0 - deepest) if 0.0 < deepest < 1.0 else 0.0
+
+
+def _silence_nonfinite(block: np.ndarray) -> None:
+    """Zero NaN and ±inf (input gain can make infinity of a huge sample) in place: one of them
+    would otherwise make the gain, the delay line and every later output NaN. A finite sum
+    proves the block clean without a look at each sample."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.add.reduce(block, axis=None)
+    if not np.isfinite(total):
+        np.nan_to_num(block, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
 
 
 def make_truepeak_limiter(params: Mapping[str, float], channels: int,

@@ -5,6 +5,9 @@ RMS and DC per channel; loudness per ITU-R BS.1770-4 / EBU R 128 (integrated, ra
 highest momentary and short-term values); true peak per channel (4× oversampled); the stereo
 correlation, balance and width of the first two channels; the long-term spectrum in
 third-octave bands.
+
+NaN and infinite samples are counted, and measured as silence: one of them would otherwise
+turn every figure into NaN or −inf, and the rest of the file deserves its measurement.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from daw.dsp.stereo import CorrelationMeter, StereoReading
 from daw.dsp.true_peak import TruePeakMeter
 from daw.media import probe
 from daw.media.blocks import read_blocks
+from daw.media.finite import NonFiniteTally, channel_name
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,20 @@ class FileAnalysis:
     """Of the first two channels; None for a mono file."""
     spectrum: SpectrumReading | None = None
     """Long-term average third-octave band levels (a full-scale sine reads 0 dB)."""
+    nonfinite_samples: int = 0
+    """NaN and infinite samples in the file; the figures count them as zeros."""
+    first_nonfinite_frame: int | None = None
+    first_nonfinite_channel: int | None = None
+
+    @property
+    def nonfinite_text(self) -> str | None:
+        """"3 samples are NaN or infinite (first at 1.250 s, left channel)", or None."""
+        if not self.nonfinite_samples or self.first_nonfinite_frame is None:
+            return None
+        noun = "sample is" if self.nonfinite_samples == 1 else "samples are"
+        where = channel_name(self.first_nonfinite_channel or 0, self.channels)
+        return (f"{self.nonfinite_samples} {noun} NaN or infinite (first at "
+                f"{self.first_nonfinite_frame / self.sample_rate:.3f} s, {where})")
 
     @property
     def duration_seconds(self) -> float:
@@ -87,6 +105,12 @@ class FileAnalysis:
                 "centres_hz": list(self.spectrum.centres_hz),
                 "levels_db": _clean(self.spectrum.levels_db),
             },
+            "nonfinite": None if not self.nonfinite_samples else {
+                "samples": self.nonfinite_samples,
+                "first_frame": self.first_nonfinite_frame,
+                "first_seconds": (self.first_nonfinite_frame or 0) / self.sample_rate,
+                "first_channel": self.first_nonfinite_channel,
+            },
         }
 
 
@@ -99,14 +123,18 @@ def _clean(value: object) -> object:
 
 
 def analyze_file(path: Path) -> FileAnalysis:
-    """Read the file once, block by block, and measure it."""
+    """Read the file once, block by block, and measure it (non-finite samples as zeros)."""
     info = probe(Path(path))
     levels = LevelMeter(info.channels)
     loudness = LoudnessMeter(info.sample_rate, info.channels)
     true_peak = TruePeakMeter(info.channels, info.sample_rate)
     stereo = CorrelationMeter(info.sample_rate) if info.channels >= 2 else None
     spectrum = SpectrumAnalyser(info.sample_rate)
+    tally = NonFiniteTally()
+    frame = 0
     for block in read_blocks(Path(path)):
+        tally.repair(block, frame)
+        frame += block.shape[0]
         levels.add(block)
         loudness.process(block)
         true_peak.process(block)
@@ -124,4 +152,7 @@ def analyze_file(path: Path) -> FileAnalysis:
         true_peak_dbtp=true_peak.peak_dbtp,
         stereo=None if stereo is None else stereo.total(),
         spectrum=spectrum.average(),
+        nonfinite_samples=tally.count,
+        first_nonfinite_frame=tally.first_frame,
+        first_nonfinite_channel=tally.first_channel,
     )

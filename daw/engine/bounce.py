@@ -35,6 +35,7 @@ from daw.engine.bounce_writer import (
     BounceCancelled,
     BounceError,
 )
+from daw.engine.containment import Fault
 from daw.engine.effect_bank import chain_latency
 from daw.engine.plan import compile_plan
 from daw.engine.renderer import DEFAULT_MAX_BLOCK, FarmError, Renderer
@@ -64,6 +65,9 @@ MIN_RATE, MAX_RATE = 8000, 384000
 
 Progress = Callable[[int, int], None]
 """Called with (frames done, frames in all) after every block."""
+Warn = Callable[[str], None]
+"""Called with one line for each thing the person should know of a finished bounce (a strip
+muted because its effects produced NaN or infinite samples)."""
 
 
 @dataclass(frozen=True)
@@ -200,10 +204,11 @@ def bounce(
     settings: BounceSettings,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    warn: Warn | None = None,
 ) -> Path:
     """Render the range to `settings.path` (and the stems and report asked for); return the
     path. Raises BounceError (BounceCancelled when `cancel` was set) with nothing left
-    behind."""
+    behind. Strips silenced for bad output are named in the report and told to `warn`."""
     kind, start, end, out_rate = _check(project, settings)
     target = Path(settings.path)
     if not settings.mastered:
@@ -211,6 +216,7 @@ def bounce(
     stems_dir = None if settings.stems_dir is None else Path(settings.stems_dir)
     made_dir = False
     writers: list[AudioWriter] = []
+    faults: list[Fault] = []
     try:
         with RenditionCache(project_dir) as renditions:  # pitch and stretch, made first
             project = renditions.playable(project, wait=True)
@@ -254,6 +260,7 @@ def bounce(
             with renderer:
                 try:
                     _render(renderer, main, stems, steps, start, end, progress, cancel)
+                    faults = renderer.faults
                 except FarmError as error:
                     raise BounceError(f"{target}: could not bounce ({error})") from error
         for each in writers:
@@ -272,10 +279,13 @@ def bounce(
     if settings.report and main.error is None:
         info = _describe(settings, kind, start, end, project.sample_rate, out_rate,
                          [w.target.name for w in stems.values() if w.error is None])
+        info["silenced"] = [f.as_dict(project.sample_rate) for f in faults]
         try:
             write_report(target, analyze_file(target), info)
         except BounceError as error:
             failures.append(str(error))
+    for fault in faults if warn is not None else ():
+        warn(fault.describe(project.sample_rate))
     if failures:
         raise BounceError(_failures(failures, [w for w in writers if w.error is None]))
     return target

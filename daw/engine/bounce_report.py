@@ -124,4 +124,14 @@ def summary_text(report: dict) -> str:
     head = f"{Path(str(report.get('path', ''))).name}: {depth} {kind}"
     if bounce:
         head += ", mastered" if bounce.get("mastered", True) else ", unmastered"
-    return "\n".join([head, *summary_lines(report)]) + "\n"
+    return "\n".join([head, *summary_lines(report), *silenced_lines(bounce)]) + "\n"
+
+
+def silenced_lines(bounce: dict) -> Iterable[str]:
+    """One line per strip the bounce muted because its effects produced NaN or infinite
+    samples (the rest of the mix is in the file without it)."""
+    for strip in bounce.get("silenced") or ():
+        what = ("its chain bypassed" if strip.get("strip_id") == "master"
+                else "muted from there on")
+        yield (f"Silenced:            {strip.get('name')} at {_clock(strip.get('seconds', 0.0))}"
+               f" (its effects produced NaN or infinite samples; {what})")

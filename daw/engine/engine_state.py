@@ -68,6 +68,9 @@ class EngineState:
     master_meter: MasterMeterReading | None = None
     """The master's loudness, true and sample peak, correlation and spectrum, as heard,
     since play started or the last locate; kept after stop. None before the first play."""
+    faulted: frozenset[str] = frozenset()
+    """Strips (track and bus ids, "master") muted because their effects produced NaN or
+    infinite samples, until their chain is edited (the master's chain is bypassed)."""
     dsp_load: float = 0.0
     """Render time over audio time for the latest chunks (1.0 means no time to spare)."""
     error: str | None = None

@@ -20,6 +20,10 @@ sums, bit for bit.
 
 Buffers are allocated once per strip; a render call allocates little beyond views (per-frame
 gains when something moves).
+
+Every chain's output is checked once a block: a strip whose effects produce NaN or infinite
+samples is muted (the master's chain bypassed) rather than let silence the whole mix; see
+`containment`. A clean song renders as it always did: the check only reads.
 """
 
 from __future__ import annotations
@@ -32,12 +36,12 @@ from typing import Protocol
 import numpy as np
 
 from daw.dsp.processors import Processor
+from daw.engine.containment import MASTER, Fault, StripFaults, contained
 from daw.engine.effect_bank import EffectBank
 from daw.engine.levels import LevelTaker
 from daw.engine.mixing import (
     MAIN,
     MixPlan,
-    Pair,
     Ramp,
     Source,
     advance,
@@ -47,6 +51,7 @@ from daw.engine.mixing import (
     strip_gains,
 )
 from daw.engine.plan import ClipPlan, RenderPlan, TrackPlan
+from daw.engine.render_buffers import StripBuffers, scale_into
 from daw.media import MediaPool
 
 DEFAULT_MAX_BLOCK = 65536
@@ -54,9 +59,6 @@ DEFAULT_MAX_BLOCK = 65536
 each numpy call's cost over more audio. Measured on the mixing benchmark's 16 tracks with an
 EQ and a compressor each: a bounce in one process took 10.9 s in 16384-frame blocks, 9.2 s in
 32768, 7.8 to 8.6 s in 65536 and 9.7 s in 131072 (its work arrays outgrow the caches)."""
-MASTER = "master"
-"""The key of the master bus in the levels."""
-
 __all__ = ["DEFAULT_MAX_BLOCK", "MASTER", "FarmError", "FarmUnavailable", "LevelTaker", "Renderer",
            "RendererState", "TrackSource", "split_blocks"]
 
@@ -72,36 +74,6 @@ class RendererState:
     exact: bool = True
     """Every processor returns to this state exactly: rendering again from it gives the same
     samples, bit for bit, so no crossfade is needed where the new render starts."""
-
-
-class _Buffers:
-    """The scratch arrays of a strip's pass, shared by all strips."""
-
-    def __init__(self, max_block: int) -> None:
-        self.max_block = max_block
-        self.read = {ch: np.zeros((max_block, ch), dtype=np.float32) for ch in (1, 2)}
-        self.track = {ch: np.zeros((max_block, ch), dtype=np.float32) for ch in (1, 2)}
-        self.main = np.zeros((max_block, 2), dtype=np.float32)
-        self.taps: list[np.ndarray] = []
-        self.tiled: dict[int, tuple[Pair, np.ndarray]] = {}
-        self.reductions: dict[str, float] = {}
-
-    def tap(self, index: int) -> np.ndarray:
-        while len(self.taps) <= index:
-            self.taps.append(np.zeros((self.max_block, 2), dtype=np.float32))
-        return self.taps[index]
-
-    def tiled_gains(self, pair: Pair) -> np.ndarray:
-        """The pair repeated over a block, cached by the pair (kept alive by the cache, so
-        its id stays its own)."""
-        found = self.tiled.get(id(pair))
-        if found is not None and found[0] is pair:
-            return found[1]
-        if len(self.tiled) > 64:
-            self.tiled.clear()
-        tiled = np.tile(np.array(pair, dtype=np.float32), self.max_block)
-        self.tiled[id(pair)] = (pair, tiled)
-        return tiled
 
 
 _Result = tuple[np.ndarray | None, list[tuple[str, np.ndarray]]]
@@ -131,6 +103,11 @@ class TrackSource(Protocol):
     def results(self, start: int, n: int) -> list[tuple[str, _Result | None]]:
         """(track id, pass) of every audio track that plays, in plan order, for the block;
         raises FarmError when that cannot be had."""
+        ...
+
+    @property
+    def faults(self) -> list[Fault]:
+        """The tracks muted so far because their chains produced NaN or infinite samples."""
         ...
 
     def close(self) -> None: ...
@@ -164,20 +141,34 @@ class Renderer:
         """Set for live playback: measures every strip and the master per block."""
         self._effects = EffectBank(plan.sample_rate)
         self._effects.build(plan)
-        self._shared = _Buffers(max_block)
+        self._shared = StripBuffers(max_block)
         self._bus_in: dict[str, np.ndarray] = {}
         self._sources: dict[str, Source] = {}
         """Per strip: the gains it was rendered with last (its plan settings, or a ramp)."""
         self._master: Source | None = None
         self._started = False
+        self._faults = StripFaults()
 
     # --- plan, effect state, ramps --------------------------------------------------------
 
     def swap_plan(self, plan: RenderPlan) -> None:
         """Use a new plan from the next block on; effects keep their state by effect id, and
-        changed gains ramp from the old values over RAMP_FRAMES."""
+        changed gains ramp from the old values over RAMP_FRAMES. A strip muted for a bad
+        output whose chain the new plan changes plays again (see `containment`)."""
         self._effects.build(plan)
+        self._faults.forget_changed(plan)
         self.plan = plan
+
+    @property
+    def faulted(self) -> frozenset[str]:
+        """The strips (track and bus ids, MASTER) muted now because their chains produced NaN
+        or infinite samples; the master's chain is bypassed instead."""
+        return self._faults.ids
+
+    @property
+    def faults(self) -> list[Fault]:
+        """What happened to each strip in `faulted`, and when."""
+        return self._faults.faults
 
     def processor(self, effect_id: str) -> Processor:
         """The processor of an effect in the current plan."""
@@ -311,7 +302,11 @@ class Renderer:
             elif gain != 1.0:
                 signal *= gain
         reductions = self._shared.reductions if self.meter is not None else None
-        self._effects.run(plan.master_effects, plan.master_automation, out, start, reductions)
+        chain = () if MASTER in self._faults.ids else plan.master_effects
+        self._effects.run(chain, plan.master_automation, out, start, reductions)
+        if chain and not contained(self._effects, self._faults, MASTER, MASTER, chain, out,
+                                   start, self._shared.finite):
+            out.fill(0.0)
         for signal in (out, *(stems or {}).values()):
             signal += np.float32(0.0)
         if self.meter is not None:
@@ -326,15 +321,21 @@ class Renderer:
         if self._farm is None:
             return None
         try:
-            return self._farm.results(start, n)
+            results = self._farm.results(start, n)
+            if self._farm.faults:
+                self._faults.add_all(self._farm.faults, self.plan)
+            return results
         except FarmUnavailable:
             self._farm.close()
             self._farm = None
             return None
 
-    def _pass(self, strip: TrackPlan, source: Source, start: int, n: int, buffers: _Buffers,
+    def _pass(self, strip: TrackPlan, source: Source, start: int, n: int, buffers: StripBuffers,
               live_buses: set[str], written: set[str] | None = None) -> _Result | None:
-        """Render one strip: its input, its chain, then its outputs scaled by their gains."""
+        """Render one strip: its input, its chain, then its outputs scaled by their gains.
+        A strip whose chain produces NaN or inf is muted from then on (`containment`)."""
+        if strip.track_id in self._faults.ids:
+            return None
         if strip.is_bus:
             signal = self._bus_input(strip, n, written)
         else:
@@ -344,6 +345,9 @@ class Renderer:
         if strip.effects:
             reductions = buffers.reductions if self.meter is not None else None
             self._effects.run(strip.effects, strip.effect_automation, signal, start, reductions)
+            if not contained(self._effects, self._faults, strip.track_id, strip.name,
+                             strip.effects, signal, start, buffers.finite):
+                return None
         main = None
         taps = []
         gains = source.static if isinstance(source, MixPlan) else None
@@ -352,10 +356,10 @@ class Renderer:
         for key, pair in gains.items():
             if key == MAIN:
                 main = buffers.main[:n]
-                _scale(signal, pair, main, buffers)
+                scale_into(signal, pair, main, buffers)
             elif key[0] in live_buses:
                 tap = buffers.tap(len(taps))[:n]
-                _scale(signal, pair, tap, buffers)
+                scale_into(signal, pair, tap, buffers)
                 taps.append((key[0], tap))
         return main, taps
 
@@ -368,7 +372,7 @@ class Renderer:
         buf[:n].fill(0.0)  # nothing sent, but the chain may have a tail to play
         return buf[:n]
 
-    def _sum(self, strip: TrackPlan, result: _Result | None, buffers: _Buffers,
+    def _sum(self, strip: TrackPlan, result: _Result | None, buffers: StripBuffers,
              out: np.ndarray, written: set[str],
              stems: dict[str, np.ndarray] | None = None) -> None:
         """Add a strip's outputs to the master and its buses, in plan order (the thread that
@@ -402,13 +406,13 @@ class Renderer:
             buf = self._bus_in[bus_id] = np.zeros((self.max_block, 2), np.float32)
         return buf
 
-    def _note_reductions(self, buffers: _Buffers) -> None:
+    def _note_reductions(self, buffers: StripBuffers) -> None:
         for effect_id, value in buffers.reductions.items():
             self.meter.reduction(effect_id, value)
         buffers.reductions.clear()
 
     def _mix_clips(self, track: TrackPlan, start: int, n: int,
-                   buffers: _Buffers) -> np.ndarray | None:
+                   buffers: StripBuffers) -> np.ndarray | None:
         """Sum the track's clips for frames [start, start + n); None when it has nothing."""
         end = start + n
         buf = buffers.track[track.channels][:n]
@@ -466,24 +470,3 @@ def _accumulate(dest: np.ndarray, signal: np.ndarray, key: str, written: set[str
     else:
         dest[:] = signal
         written.add(key)
-
-
-def _scale(signal: np.ndarray, pair: Pair, out: np.ndarray, buffers: _Buffers) -> None:
-    """out = the signal times (left, right) gains, as (frames, 2).
-
-    numpy is slow at broadcasting a (2,) gain over (n, 2) frames (its inner loop is two
-    elements long), so a stereo signal with fixed gains multiplies flat by the gains tiled
-    once, and otherwise each output column is filled on its own. The products are the same
-    either way."""
-    left, right = pair
-    if signal.shape[1] == 2:
-        if isinstance(left, np.ndarray) or isinstance(right, np.ndarray):
-            np.multiply(signal[:, 0], left, out=out[:, 0])
-            np.multiply(signal[:, 1], right, out=out[:, 1])
-            return
-        tiled = buffers.tiled_gains(pair)
-        np.multiply(signal.reshape(-1), tiled[:2 * signal.shape[0]], out=out.reshape(-1))
-        return
-    mono = signal[:, 0]
-    np.multiply(mono, left, out=out[:, 0])
-    np.multiply(mono, right, out=out[:, 1])

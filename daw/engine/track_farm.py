@@ -15,6 +15,9 @@ the renderer to hand slots back. The renderer takes the results of every worker 
 order and sums them exactly as it sums tracks rendered in process, so the file is the same,
 bit for bit, whatever the number of workers (the workers run the same code on the same plan).
 
+A worker whose track's chain produces NaN mutes that track exactly as the renderer would in
+process (the same code), and sends the fault with its block so the bounce can report it.
+
 A worker that fails sends its error and stops; the renderer raises it as a `FarmError`
 (`FarmUnavailable` when it stopped before its first block: the tracks are then rendered in
 process).
@@ -37,6 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
+from daw.engine.containment import Fault
 from daw.engine.plan import RenderPlan, TrackPlan, compile_plan
 from daw.engine.renderer import FarmError, FarmUnavailable, Renderer
 from daw.media import MediaPool
@@ -103,7 +107,7 @@ class _Worker:
         self.process.start()
         child.close()
 
-    def receive(self, index: int) -> list[_Outputs]:
+    def receive(self, index: int) -> tuple[list[_Outputs], list[Fault]]:
         try:
             message = self.pipe.recv()
         except (EOFError, OSError) as error:
@@ -112,10 +116,10 @@ class _Worker:
                        f"{self.process.exitcode})") from error
         if message[0] == "error":
             raise FarmError(message[1])
-        kind, at, outputs = message
+        kind, at, outputs, faults = message
         if kind != "block" or at != index:
             raise FarmError(f"a render process sent block {at} where {index} was due")
-        return outputs
+        return outputs, faults
 
     def close(self) -> None:
         with contextlib.suppress(OSError, ValueError):
@@ -146,6 +150,8 @@ class TrackFarm:
         self._taken: int | None = None
         """The slot the renderer is still summing from, handed back on the next block."""
         self._order = [t.track_id for t in playing_tracks(plan)]
+        self.faults: list[Fault] = []
+        """Tracks the workers muted so far because their chains produced NaN or inf."""
         context = _context()
         self._workers: list[_Worker] = []
         try:
@@ -170,7 +176,8 @@ class TrackFarm:
         slot = self._index % SLOTS
         found: dict[str, tuple | None] = {}
         for worker in self._workers:
-            outputs = worker.receive(self._index)
+            outputs, faults = worker.receive(self._index)
+            self.faults.extend(faults)
             for row, (track_id, (has_main, buses)) in enumerate(
                     zip(worker.track_ids, outputs, strict=True)):
                 rows = worker.slots[slot, row]
@@ -217,6 +224,7 @@ def work(pipe: Connection, memory_name: str, shape: tuple[int, ...], project: Pr
                        sample_rate=project.sample_rate) as pool:
             renderer = Renderer(plan, pool, max_block=max_block)
             free = SLOTS
+            told = 0
             for index, (start, n) in enumerate(blocks):
                 while free == 0 or pipe.poll():
                     if pipe.recv() == _STOP:
@@ -235,7 +243,9 @@ def work(pipe: Connection, memory_name: str, shape: tuple[int, ...], project: Pr
                         rows[1 + k, :n] = signal
                     outputs[row_of[track_id]] = (main is not None,
                                                  tuple(bus for bus, _ in sends))
-                pipe.send(("block", index, outputs))
+                faults = renderer.faults
+                pipe.send(("block", index, outputs, faults[told:]))
+                told = len(faults)
                 free -= 1
             while pipe.recv() != _STOP:  # keep the memory until the renderer is done
                 pass

@@ -291,6 +291,7 @@ class Engine(RecordingMixin, LiveEditMixin):
             input_peaks=tuple(float(p) for p in self._peaks),
             takes=() if self._live_peaks is None else self._live_peaks.previews,
             dsp_load=self._dsp_load,
+            faulted=frozenset() if self._feeder is None else self._feeder.renderer.faulted,
             error=self._error,
         )
 

@@ -4,17 +4,19 @@ Only this package and the export code touch soundfile; the rest of MiniDAW sees 
 """
 
 from daw.media.errors import MediaError
-from daw.media.importer import AudioInfo, import_audio, probe
+from daw.media.importer import AudioInfo, Imported, import_audio, import_file, probe
 from daw.media.peaks import PeakReader, Peaks, load_or_build
 from daw.media.pool import MediaPool
 
 __all__ = [
     "AudioInfo",
+    "Imported",
     "MediaError",
     "MediaPool",
     "PeakReader",
     "Peaks",
     "import_audio",
+    "import_file",
     "load_or_build",
     "probe",
 ]

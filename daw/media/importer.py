@@ -23,6 +23,7 @@ import soundfile as sf
 import soxr
 
 from daw.media.errors import MediaError, display_name, libsndfile_reason
+from daw.media.finite import FLOAT_SUBTYPES, NonFiniteTally
 from daw.media.headers import truncation_reason
 from daw.media.sfread import read_frames
 from daw.model.project import MediaRef, new_id
@@ -100,6 +101,15 @@ def probe(path: Path) -> AudioInfo:
     )
 
 
+@dataclass(frozen=True)
+class Imported:
+    """An imported file's MediaRef, and what the person should hear about it (one line each,
+    naming the file), such as non-finite samples replaced by silence."""
+
+    media: MediaRef
+    warnings: tuple[str, ...] = ()
+
+
 def import_audio(
     source: Path,
     project_dir: Path,
@@ -108,6 +118,18 @@ def import_audio(
     *,
     progress: Callable[[float], None] | None = None,
 ) -> MediaRef:
+    """`import_file` for callers that show no warnings (a recorded take, a recovery)."""
+    return import_file(source, project_dir, project_rate, media_id, progress=progress).media
+
+
+def import_file(
+    source: Path,
+    project_dir: Path,
+    project_rate: int,
+    media_id: str | None = None,
+    *,
+    progress: Callable[[float], None] | None = None,
+) -> Imported:
     """Checks an audio file and puts a copy at the project rate into ``project_dir/audio/``.
 
     Raises MediaError, naming the file and the reason, for a file that is missing, unreadable,
@@ -115,6 +137,9 @@ def import_audio(
     new file gets a readable name after the source (``Guitar take.wav``, ``Guitar take-2.wav``)
     and is written under a temporary name first, so a crash never leaves half a file behind
     under a real name. ``progress``, if given, is called with the fraction done (0 to 1).
+
+    NaN and infinite samples are replaced by silence in the project's copy (a float file that
+    holds any is converted, not copied) and reported in the result's warnings.
     """
     source = Path(source)
     project_dir = Path(project_dir)
@@ -127,12 +152,16 @@ def import_audio(
         and info.format in _COPY_FORMATS
         and info.subtype in _COPY_SUBTYPES
     )
+    tally = NonFiniteTally()
     if copy:
         # A copied file is never decoded on import otherwise, so decode it once here to be
-        # sure every frame the header announces is really there.
+        # sure every frame the header announces is really there (and finite).
         with _open_for_reading(source) as src:
-            for _ in _decoded_blocks(src, name, info.frames, progress):
+            for _ in _decoded_blocks(src, name, info.frames, progress, tally):
                 pass
+        if tally.count:
+            copy = False  # converted instead, with the bad samples zeroed
+            tally = NonFiniteTally()
 
     audio_dir = project_dir / "audio"
     try:
@@ -154,7 +183,7 @@ def import_audio(
                 )
             suffix = _copy_suffix(source, info)
         else:
-            written = _convert(source, info, temp, project_rate, progress)
+            written = _convert(source, info, temp, project_rate, progress, tally)
             suffix = ".wav"
         final = _claim_name(temp, audio_dir, _safe_stem(source.stem), suffix)
     except (OSError, sf.SoundFileError, RuntimeError) as exc:
@@ -166,13 +195,15 @@ def import_audio(
 
     if progress is not None:
         progress(1.0)
-    return MediaRef(
+    media = MediaRef(
         id=media_id or new_id("media"),
         path=f"audio/{final.name}",
         channels=info.channels,
         length_frames=int(written),
         source_name=source.name,
     )
+    found = tally.describe(name, info.sample_rate, info.channels)
+    return Imported(media, () if found is None else (found,))
 
 
 def _checked_header(source: Path) -> AudioInfo:
@@ -201,10 +232,12 @@ def _convert(
     target: Path,
     project_rate: int,
     progress: Callable[[float], None] | None,
+    tally: NonFiniteTally | None = None,
 ) -> int:
     """Decodes ``source`` block by block into a float WAV at the project rate; returns its frames.
 
     The resampler is streamed, so the result equals resampling the whole file at once.
+    Non-finite samples are zeroed before resampling (and counted in ``tally``).
     """
     channels = info.channels
     expected_frames = -(-info.frames * project_rate // info.sample_rate)
@@ -226,7 +259,7 @@ def _convert(
             subtype="FLOAT",
         ) as dst,
     ):
-        for block in _decoded_blocks(src, display_name(source), info.frames, progress):
+        for block in _decoded_blocks(src, display_name(source), info.frames, progress, tally):
             out = block if stream is None else stream.resample_chunk(block)
             if len(out):
                 dst.write(out)
@@ -257,11 +290,16 @@ def _decoded_blocks(
     name: str,
     expected_frames: int,
     progress: Callable[[float], None] | None,
+    tally: NonFiniteTally | None = None,
 ) -> Iterator[np.ndarray]:
     """Yields the whole stream as float32 blocks of shape (n, channels), reusing one buffer.
 
-    Raises MediaError if decoding fails or ends before the frames the header announced.
+    With ``tally``, non-finite samples are zeroed and counted (only float encodings can hold
+    them, so integer files skip the look). Raises MediaError if decoding fails or ends before
+    the frames the header announced.
     """
+    if f.subtype not in FLOAT_SUBTYPES:
+        tally = None
     buffer = np.empty((BLOCK_FRAMES, f.channels), dtype=np.float32)
     decoded = 0
     while True:
@@ -274,6 +312,8 @@ def _decoded_blocks(
             ) from exc
         if count == 0:
             break
+        if tally is not None:
+            tally.repair(buffer[:count], decoded)
         decoded += count
         yield buffer[:count]
         if progress is not None:

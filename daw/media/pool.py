@@ -17,6 +17,7 @@ import numpy as np
 import soundfile as sf
 
 from daw.media.errors import MediaError, libsndfile_reason
+from daw.media.finite import FLOAT_SUBTYPES, zero_nonfinite
 from daw.media.sfread import read_frames, read_frames_pcm16
 from daw.model.project import MediaRef
 
@@ -30,6 +31,8 @@ class _OpenFile:
     """Where the last read ended, so sequential reads skip the seek."""
     pcm16: bool = False
     """16-bit PCM: read as integers and scaled in numpy (much faster, same values)."""
+    floating: bool = False
+    """Float samples, which may be NaN or infinite: those are read as silence."""
 
 
 class MediaPool:
@@ -80,7 +83,8 @@ class MediaPool:
         """Fills ``out`` with frames ``[offset_frames, offset_frames + len(out))`` of the media.
 
         ``out`` is float32, C-contiguous, shaped (frames, channels of the media); mono media
-        fill shape (n, 1). Frames before the start or past the end of the media are zeros.
+        fill shape (n, 1). Frames before the start or past the end of the media are zeros, and
+        so are NaN and infinite samples (they would poison every filter downstream).
         Raises MediaError if the file cannot be opened or read, ValueError for a wrong ``out``.
         """
         ref = self.media(media_id)
@@ -119,6 +123,8 @@ class MediaPool:
                 f"({libsndfile_reason(exc)})"
             ) from exc
         handle.position = start + got
+        if handle.floating:
+            zero_nonfinite(out[lo:lo + got])
         if lo + got < count:
             out[lo + got :] = 0.0
 
@@ -192,7 +198,7 @@ class MediaPool:
             f.close()
             raise MediaError(f"{where}: {_channels_differ(f.channels, ref.channels)}")
         handle = _OpenFile(file=f, frames=min(f.frames, ref.length_frames), position=0,
-                           pcm16=f.subtype == "PCM_16")
+                           pcm16=f.subtype == "PCM_16", floating=f.subtype in FLOAT_SUBTYPES)
         self._open[ref.id] = handle
         while len(self._open) > self._max_open_files:
             _, oldest = self._open.popitem(last=False)

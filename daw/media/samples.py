@@ -13,6 +13,7 @@ import soundfile as sf
 import soxr
 
 from daw.media.errors import MediaError, display_name, libsndfile_reason
+from daw.media.finite import zero_nonfinite
 
 MAX_SAMPLE_SECONDS = 10.0
 """Longer files are not samples: refusing them keeps a wrong file from filling memory."""
@@ -39,6 +40,7 @@ def read_sample(path: Path, rate: int) -> np.ndarray:
         data, file_rate = sf.read(str(path), dtype="float32", always_2d=True)
     except (sf.SoundFileError, RuntimeError) as exc:
         raise MediaError(f"{name}: cannot be decoded ({libsndfile_reason(exc)})") from exc
+    zero_nonfinite(data)  # a NaN would silence the click for good once filtered
     mono = data.mean(axis=1, dtype=np.float32) if data.shape[1] > 1 else data[:, 0]
     if file_rate != rate:
         mono = soxr.resample(mono, file_rate, rate, quality="VHQ").astype(np.float32)

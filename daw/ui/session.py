@@ -18,7 +18,7 @@ from daw.engine.comping import add_recorded_takes
 from daw.engine.recorder import Take
 from daw.engine.recovery import forget_used_journals
 from daw.engine.transport import Engine, EngineError, EngineState
-from daw.media import MediaError, import_audio
+from daw.media import MediaError, import_file
 from daw.model import EditError, Project, ops
 from daw.model.history import History
 from daw.model.save_as import save_project_as
@@ -191,10 +191,12 @@ class Session(QObject):
         start = at_frame
         for path in paths:
             try:
-                ref = import_audio(Path(path), self.folder, project.sample_rate)
+                imported = import_file(Path(path), self.folder, project.sample_rate)
             except MediaError as error:
                 problems.append(str(error))
                 continue
+            ref = imported.media
+            problems.extend(imported.warnings)  # imported, but the person should know
             project = ops.add_media(project, ref)
             if track_id is None:
                 project = ops.add_track(project, Path(path).stem or "Audio")

@@ -203,3 +203,27 @@ def test_a_mono_limiter_works_on_one_channel() -> None:
     processor.process(out)
     assert fft_true_peak_dbtp(out) <= -2.0
     assert math.isclose(fft_true_peak_dbtp(out), -2.0 - MARGIN_DB, abs_tol=0.05)
+
+
+@pytest.mark.parametrize("hostile", [np.nan, np.inf, -np.inf, 1e30, -3e38, 3.4e38])
+@pytest.mark.parametrize("input_gain_db", [0.0, 24.0])
+def test_output_is_finite_and_under_the_ceiling_whatever_comes_in(hostile: float,
+                                                                  input_gain_db: float) -> None:
+    rng = np.random.default_rng(7)
+    music = lowpass(rng.standard_normal((SECOND, 2)), 15000) * 0.3
+    signal = music.astype(np.float32)
+    signal[1000] = hostile
+    signal[20_000:20_100, 1] = hostile
+    signal[40_000:40_010] = hostile
+    processor = limiter(ceiling_dbtp=-1.0, input_gain_db=input_gain_db, release_ms=5.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = run(processor, signal, block=1024)
+    ceiling = 10 ** ((-1.0 - MARGIN_DB) / 20)
+    assert np.isfinite(out).all()
+    assert np.abs(out).max() <= ceiling
+    # It recovers: once released after the bad samples, clean input comes out as it would
+    # have (a huge finite peak is limited like any other, then released).
+    clean = run(limiter(ceiling_dbtp=-1.0, input_gain_db=input_gain_db, release_ms=5.0),
+                music.astype(np.float32), block=1024)
+    tail = slice(SECOND - 4800, SECOND)
+    np.testing.assert_allclose(out[tail], clean[tail], atol=1e-6)

@@ -348,3 +348,21 @@ def test_a_one_channel_meter_for_track_headers(qtbot, clock: FakeClock) -> None:
     np.testing.assert_allclose(meter.peak_db, [20 * math.log10(0.5)])
     np.testing.assert_allclose(meter.rms_db, [20 * math.log10(math.sqrt((0.09 + 0.16) / 2))])
     assert meter.clip_light_rect().right() > meter.width() - 8
+
+
+def test_a_strip_muted_for_bad_output_shows_its_mark(mixer: MixerPanel,
+                                                     session: Session) -> None:
+    drums, bass = mixer.strip_for("drums"), mixer.strip_for("bass")
+    assert drums.fault_mark.isHidden() and mixer.master_strip.fault_mark.isHidden()
+    session.engine_state = EngineState(faulted=frozenset({"drums", "master"}))
+    session.engineStateChanged.emit()
+    mark = drums.fault_mark
+    assert mark.isVisible() and mark.text() == "NaN" and bass.fault_mark.isHidden()
+    assert "produced NaN or infinite samples" in mark.toolTip()
+    assert "Edit its chain" in mark.toolTip()
+    assert mark.geometry().right() <= drums.width() and mark.geometry().top() >= 0
+    assert mixer.master_strip.fault_mark.isVisible()
+    assert "Master chain bypassed" in mixer.master_strip.fault_mark.toolTip()
+    session.engine_state = EngineState(faulted=frozenset({"master"}))
+    session.engineStateChanged.emit()
+    assert drums.fault_mark.isHidden() and mixer.master_strip.fault_mark.isVisible()

@@ -125,3 +125,19 @@ def test_the_punch_range_is_view_state(qtbot, tmp_path: Path) -> None:
     session.set_punch(5000, 5000)  # an empty range is ignored
     assert session.punch_region == (48000, 96000)
     assert not session.history.can_undo
+
+
+def test_import_reports_nonfinite_samples(qtbot, tmp_path: Path) -> None:
+    session, _ = make_session(tmp_path)
+    data = np.full((4800, 1), 0.1, dtype=np.float32)
+    data[2400, 0] = np.nan
+    sf.write(tmp_path / "nan.wav", data, 48000, subtype="FLOAT")
+    errors: list[str] = []
+    session.errorRaised.connect(errors.append)
+    made = session.import_files([tmp_path / "nan.wav"])
+    assert len(made) == 1
+    assert errors == ["nan.wav: 1 sample was NaN or infinite (first at 0.050 s, mono "
+                      "channel); replaced by silence"]
+    media = session.project.media[-1]
+    copy, _ = sf.read(session.folder / media.path, dtype="float32")
+    assert copy[2400] == 0.0 and np.count_nonzero(copy == np.float32(0.1)) == 4799

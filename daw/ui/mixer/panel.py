@@ -111,9 +111,10 @@ class MixerPanel(QWidget):
 
     def _show_levels(self) -> None:
         levels = self.session.engine_state.levels
-        for strip in self._strips.values():
+        faulted = self.session.engine_state.faulted
+        for strip in (*self._strips.values(), self.master_strip):
             strip.show_levels(levels)
-        self.master_strip.show_levels(levels)
+            strip.show_fault(faulted)
 
     def _show_selection(self) -> None:
         selected = self.session.selected_track

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPain
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QToolButton,
     QVBoxLayout,
@@ -119,6 +120,34 @@ class DbEntry(QLineEdit):
         super().keyPressEvent(event)
 
 
+TRACK_FAULT_TIP = (
+    "Muted: an effect on this strip produced NaN or infinite samples, which would have "
+    "silenced the whole mix. Its effects were reset. Edit its chain (change a setting, or "
+    "bypass and re-enable an effect) to hear it again.")
+MASTER_FAULT_TIP = (
+    "Master chain bypassed: an effect on it produced NaN or infinite samples, which would "
+    "have silenced the song. Its effects were reset. Edit the master chain (change a "
+    "setting, or bypass and re-enable an effect) to use it again.")
+
+
+class FaultMark(QLabel):
+    """The red "NaN" over a strip's name while the engine keeps it muted for bad output."""
+
+    def __init__(self, master: bool, parent: QWidget) -> None:
+        super().__init__("NaN", parent)
+        self.setToolTip(MASTER_FAULT_TIP if master else TRACK_FAULT_TIP)
+        self.setStyleSheet("QLabel { background: #d9434b; color: white; font-weight: bold;"
+                           " border-radius: 3px; padding: 0 3px; }")
+        self.adjustSize()
+        self.hide()
+
+    def show_at(self, width: int) -> None:
+        """Show it in the strip's top right corner, above the name tag."""
+        self.move(width - self.width() - 4, 4)
+        self.raise_()
+        self.show()
+
+
 class ChannelStrip(QFrame):
     """A track's strip (`track_id` given) or the master strip (`track_id` None)."""
 
@@ -185,6 +214,7 @@ class ChannelStrip(QFrame):
             self.pan.dragged.connect(lambda value: self._set_pan(value, gesture=True))
             self.pan.released.connect(self.session.end_gesture)
             self.pan.resetRequested.connect(lambda: self._set_pan(0.0, gesture=False))
+        self.fault_mark = FaultMark(track_id is None, self)  # over the name: no new row
         self.sends = SendsSection(session, track_id)  # the master's is empty, for the line-up
         layout.insertWidget(layout.indexOf(self.chain) + 1, self.sends)
         if track_id is not None and session.project.track(track_id).is_bus:
@@ -255,6 +285,14 @@ class ChannelStrip(QFrame):
 
     def show_levels(self, levels: dict[str, tuple[float, float, float, float]]) -> None:
         self.meter.set_engine_levels(levels.get(self.levels_key))
+
+    def show_fault(self, faulted: frozenset[str]) -> None:
+        """Show the "NaN" mark while the engine keeps this strip muted for bad output."""
+        if self.levels_key in faulted:
+            if not self.fault_mark.isVisible():
+                self.fault_mark.show_at(self.width())
+        elif not self.fault_mark.isHidden():
+            self.fault_mark.hide()
 
     def _resync(self) -> None:
         self._shown = None
