@@ -18,6 +18,7 @@ from typing import NoReturn
 from tqdm import tqdm
 
 from daw import __version__
+from daw.dsp.effects import effect_ranges
 from daw.engine.analyze import FileAnalysis, analyze_file
 from daw.engine.bounce import (
     BIT_DEPTHS,
@@ -58,7 +59,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     for option, seconds in (("--start", args.start), ("--end", args.end)):
         if seconds is not None and seconds < 0:
             raise UsageError(f"{option} must not be negative (got {seconds:g} s)")
-    project = load_project(args.project)
+    project = load_project(args.project, effect_ranges())
     folder = Path(args.project)
     start, end = 0, None
     if args.marker:
@@ -178,7 +179,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     folder = Path(args.project)
-    project = load_project(folder)
+    project = load_project(folder, effect_ranges())
     at = _seconds_to_frames(args.at, project.sample_rate, "--at")
     made: list[Path] = []
     try:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from daw.dsp.effects import effect_ranges
 from daw.engine.assistant import AssistantError, AssistantResult, apply_chain, master_assistant
 from daw.engine.bounce import BounceSettings, bounce
 from daw.engine.mix_analysis import integrated_lufs, true_peak_dbtp
@@ -147,7 +148,7 @@ def master_song(
 ) -> AlbumSong:
     """Master one song into `out_dir` and measure the file; raises AlbumError (or the
     project's or the media's own errors, which name their files)."""
-    project = load_project(folder)
+    project = load_project(folder, effect_ranges())
     name = song_name(folder, project)
     if progress is not None:
         progress(f"mastering {name}")
@@ -178,7 +179,7 @@ def check_album_folder(projects: Sequence[Path], out_dir: Path) -> None:
     the songs' projects (inside its audio/, backups/ or cache/), or report files that would
     land on one of its files: mastering an album never writes over a song."""
     for folder in projects:
-        project = load_project(folder)
+        project = load_project(folder, effect_ranges())
         for path in (out_dir, out_dir / REPORT_JSON, out_dir / REPORT_TEXT):
             why = owned_reason(folder, project, path)
             if why is not None:

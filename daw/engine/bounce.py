@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from daw.dsp.dither import DITHER_SEED
+from daw.dsp.effects import effect_ranges
 from daw.engine.analyze import analyze_file
 from daw.engine.bounce_report import report_paths, write_report
 from daw.engine.bounce_writer import (
@@ -40,8 +41,10 @@ from daw.engine.renditions import RenditionCache
 from daw.engine.stems import stem_paths
 from daw.engine.track_farm import TrackFarm
 from daw.media import MediaPool
+from daw.model.errors import EditError
 from daw.model.owned import owned_reason
 from daw.model.project import Project
+from daw.model.validate import check_project
 
 __all__ = [
     "BIT_DEPTHS",
@@ -193,6 +196,10 @@ def _check(project: Project, project_dir: Path,
     """(format, start, end, output rate) once every setting is known to be usable."""
     kind = check_options(settings)
     check_destinations(project, project_dir, settings, kind)
+    try:
+        check_project(project, effect_ranges())
+    except EditError as error:
+        raise BounceError(f"cannot bounce: {error}") from None
     start = settings.start_frame
     end = project.end_frame if settings.end_frame is None else settings.end_frame
     if end <= start:
