@@ -30,9 +30,16 @@ from daw.engine.bounce import (
     marker_range,
 )
 from daw.engine.bounce_report import report_paths
+from daw.engine.targets import unknown_target_warning
 from daw.media import MediaError, import_audio
 from daw.model import EditError, Project, ProjectFileError, ops
-from daw.model.store import create_project, load_project, save_project
+from daw.model.store import (
+    PROJECT_FILE,
+    create_project,
+    load_project,
+    project_folder,
+    save_project,
+)
 from daw.resources import demo_project
 
 
@@ -61,6 +68,10 @@ def cmd_render(args: argparse.Namespace) -> int:
             raise UsageError(f"{option} must not be negative (got {seconds:g} s)")
     project = load_project(args.project, effect_ranges())
     folder = Path(args.project)
+    warning = unknown_target_warning(project.master.target,
+                                     str(project_folder(folder) / PROJECT_FILE))
+    if warning:
+        print(f"daw: warning: {warning}", file=sys.stderr)
     start, end = 0, None
     if args.marker:
         start, end = marker_range(project, args.marker)
