@@ -34,6 +34,31 @@ AUDIO_FORMATS = {  # suffix: (format, subtype)
 }
 
 
+def _ogg_crc(page: bytes) -> int:
+    """The CRC of an Ogg page (polynomial 0x04c11db7, not reflected, no final xor)."""
+    crc = 0
+    for byte in page:
+        crc ^= byte << 24
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x04C11DB7 if crc & 0x80000000 else crc << 1) & 0xFFFFFFFF
+    return crc
+
+
+def fixed_ogg_serial(data: bytes, serial: int = 14) -> bytes:
+    """The Ogg stream with a fixed serial number (libsndfile draws one at random), each
+    page's CRC made again, so the corpus comes out the same every time."""
+    out = bytearray(data)
+    at = 0
+    while at + 27 <= len(out) and out[at:at + 4] == b"OggS":
+        segments = out[at + 26]
+        size = 27 + segments + sum(out[at + 27:at + 27 + segments])
+        out[at + 14:at + 18] = serial.to_bytes(4, "little")
+        out[at + 22:at + 26] = bytes(4)
+        out[at + 22:at + 26] = _ogg_crc(bytes(out[at:at + size])).to_bytes(4, "little")
+        at += size
+    return bytes(out)
+
+
 def write_audio(folder: Path) -> None:
     rng = np.random.default_rng(14)
     folder.mkdir(exist_ok=True)
@@ -41,6 +66,8 @@ def write_audio(folder: Path) -> None:
         whole = folder / f"whole.{suffix}"
         sf.write(whole, tone(), RATE, format=kind, subtype=subtype)
         data = whole.read_bytes()
+        if suffix == "ogg":
+            data = fixed_ogg_serial(data)
         (folder / f"truncated.{suffix}").write_bytes(data[: len(data) // 2])
         (folder / f"header-only.{suffix}").write_bytes(data[:64])
         (folder / f"garbage.{suffix}").write_bytes(rng.integers(0, 256, 2048, np.uint8)
@@ -118,5 +145,6 @@ if __name__ == "__main__":
         shutil.rmtree(HERE / sub, ignore_errors=True)
     write_audio(HERE / "audio")
     write_projects(HERE / "projects")
-    sizes = sorted((p.stat().st_size, p.name) for p in HERE.rglob("*") if p.is_file())
+    sizes = sorted((p.stat().st_size, p.name) for p in HERE.rglob("*") if p.is_file()
+                   and p.suffix != ".py")
     print(f"{len(sizes)} files, the largest {sizes[-1][1]} of {sizes[-1][0]} bytes")
