@@ -241,6 +241,12 @@ def _finite(value: int | float) -> bool:
     return value == value and value not in (float("inf"), float("-inf"))
 
 
+def describe_value(value: object) -> str:
+    """A value from the file in a few words ("text 'loud'", "the number 1e+308", "a list"),
+    however large or deeply nested it is."""
+    return _kind(value)
+
+
 def _kind(value: object) -> str:
     if value is None:
         return "null"

@@ -18,7 +18,12 @@ from typing import Any
 
 from daw.model.errors import ProjectFileError
 from daw.model.project import SCHEMA_VERSION, Project
-from daw.model.serialize import FieldError, project_from_dict, project_to_dict
+from daw.model.serialize import (
+    FieldError,
+    describe_value,
+    project_from_dict,
+    project_to_dict,
+)
 from daw.model.takes import unused_media
 from daw.model.validate import EffectRanges
 
@@ -150,7 +155,8 @@ def project_from_json_data(data: Any, shown: str, kinds: EffectRanges | None = N
         raise ProjectFileError(shown, "", "expected a JSON object at the top")
     version = data.get("schema_version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ProjectFileError(shown, "schema_version", f"missing or not a version: {version!r}")
+        raise ProjectFileError(shown, "schema_version",
+                               f"missing or not a version: {describe_value(version)}")
     if version > SCHEMA_VERSION:
         raise ProjectFileError(
             shown,
