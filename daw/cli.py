@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -33,6 +34,7 @@ from daw.engine.bounce_report import report_paths
 from daw.engine.targets import unknown_target_warning
 from daw.media import MediaError, import_audio
 from daw.model import EditError, Project, ProjectFileError, ops
+from daw.model.limits import MAX_SONG_HOURS, max_frames
 from daw.model.store import (
     PROJECT_FILE,
     create_project,
@@ -40,6 +42,7 @@ from daw.model.store import (
     project_folder,
     save_project,
 )
+from daw.model.validate import check_project
 from daw.resources import demo_project
 
 
@@ -55,8 +58,14 @@ class UsageError(UserError):
 
 
 def _seconds_to_frames(seconds: float, rate: int, what: str) -> int:
+    """A time given on the command line, in frames; refuses what no song can reach (NaN,
+    infinity, more than the longest song) instead of failing while converting it."""
+    if not math.isfinite(seconds):
+        raise UsageError(f"{what} must be a number of seconds (got {seconds:g})")
     if seconds < 0:
         raise UserError(f"{what} must not be negative (got {seconds:g} s)")
+    if seconds * rate > max_frames(rate):
+        raise UsageError(f"{what} is past {MAX_SONG_HOURS} hours (got {seconds:g} s)")
     return round(seconds * rate)
 
 
@@ -180,6 +189,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     project = Project(name=name, sample_rate=args.rate)
     project = ops.set_tempo(project, args.tempo)
     project = ops.set_time_signature(project, *_parse_signature(args.time_signature))
+    check_project(project)
     try:
         folder = create_project(args.path, project)
     except FileExistsError as error:
