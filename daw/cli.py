@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -18,6 +19,7 @@ from typing import NoReturn
 from tqdm import tqdm
 
 from daw import __version__
+from daw.dsp.effects import effect_ranges
 from daw.engine.analyze import FileAnalysis, analyze_file
 from daw.engine.bounce import (
     BIT_DEPTHS,
@@ -29,14 +31,19 @@ from daw.engine.bounce import (
     marker_range,
 )
 from daw.engine.bounce_report import report_paths
+from daw.engine.targets import unknown_target_warning
 from daw.media import MediaError, import_file
 from daw.model import EditError, Project, ProjectFileError, ops
+from daw.model.limits import MAX_SONG_HOURS, max_frames
 from daw.model.store import (
+    PROJECT_FILE,
     create_project,
     load_project,
+    project_folder,
     remove_stale_temp_files,
     save_project,
 )
+from daw.model.validate import check_project
 from daw.resources import demo_project
 
 
@@ -52,8 +59,14 @@ class UsageError(UserError):
 
 
 def _seconds_to_frames(seconds: float, rate: int, what: str) -> int:
+    """A time given on the command line, in frames; refuses what no song can reach (NaN,
+    infinity, more than the longest song) instead of failing while converting it."""
+    if not math.isfinite(seconds):
+        raise UsageError(f"{what} must be a number of seconds (got {seconds:g})")
     if seconds < 0:
         raise UserError(f"{what} must not be negative (got {seconds:g} s)")
+    if seconds * rate > max_frames(rate):
+        raise UsageError(f"{what} is past {MAX_SONG_HOURS} hours (got {seconds:g} s)")
     return round(seconds * rate)
 
 
@@ -63,8 +76,12 @@ def cmd_render(args: argparse.Namespace) -> int:
     for option, seconds in (("--start", args.start), ("--end", args.end)):
         if seconds is not None and seconds < 0:
             raise UsageError(f"{option} must not be negative (got {seconds:g} s)")
-    project = load_project(args.project)
+    project = load_project(args.project, effect_ranges())
     folder = Path(args.project)
+    warning = unknown_target_warning(project.master.target,
+                                     str(project_folder(folder) / PROJECT_FILE))
+    if warning:
+        print(f"daw: warning: {warning}", file=sys.stderr)
     start, end = 0, None
     if args.marker:
         start, end = marker_range(project, args.marker)
@@ -179,6 +196,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     project = Project(name=name, sample_rate=args.rate)
     project = ops.set_tempo(project, args.tempo)
     project = ops.set_time_signature(project, *_parse_signature(args.time_signature))
+    check_project(project)
     try:
         folder = create_project(args.path, project)
     except FileExistsError as error:
@@ -189,7 +207,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     folder = Path(args.project)
-    project = load_project(folder)
+    project = load_project(folder, effect_ranges())
     remove_stale_temp_files(folder)  # what saves killed midway left behind
     at = _seconds_to_frames(args.at, project.sample_rate, "--at")
     made: list[Path] = []

@@ -46,3 +46,10 @@ def create_processor(kind: str, params: Mapping[str, float], channels: int,
         known = ", ".join(sorted(EFFECT_KINDS))
         raise UnknownEffectError(f"unknown effect {kind!r} (known: {known})") from None
     return factory(params, channels, sample_rate)
+
+
+def effect_ranges() -> dict[str, dict[str, tuple[float, float]]]:
+    """Every kind with each parameter's (lowest, highest) value: what the project loader
+    checks a song's effects against (the model cannot import this module)."""
+    return {kind: {spec[0]: (spec[3], spec[4]) for spec in PARAMETERS.get(kind, ())}
+            for kind in EFFECT_KINDS}

@@ -20,12 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
+from daw.dsp.effects import effect_ranges
 from daw.engine.assistant import AssistantError, AssistantResult, apply_chain, master_assistant
 from daw.engine.bounce import BounceSettings, bounce
 from daw.engine.mix_analysis import integrated_lufs, true_peak_dbtp
 from daw.engine.targets import Target
 from daw.media import probe
 from daw.media.blocks import read_blocks
+from daw.model.owned import owned_reason
 from daw.model.project import EffectSettings, Project
 from daw.model.store import load_project
 
@@ -146,7 +148,7 @@ def master_song(
 ) -> AlbumSong:
     """Master one song into `out_dir` and measure the file; raises AlbumError (or the
     project's or the media's own errors, which name their files)."""
-    project = load_project(folder)
+    project = load_project(folder, effect_ranges())
     name = song_name(folder, project)
     if progress is not None:
         progress(f"mastering {name}")
@@ -172,6 +174,19 @@ def master_song(
                      result.target)
 
 
+def check_album_folder(projects: Sequence[Path], out_dir: Path) -> None:
+    """Refuse, before anything is made or rendered, an output folder that is part of one of
+    the songs' projects (inside its audio/, backups/ or cache/), or report files that would
+    land on one of its files: mastering an album never writes over a song."""
+    for folder in projects:
+        project = load_project(folder, effect_ranges())
+        for path in (out_dir, out_dir / REPORT_JSON, out_dir / REPORT_TEXT):
+            why = owned_reason(folder, project, path)
+            if why is not None:
+                raise AlbumError(f"{path}: this is {why} ({folder}); an album is never "
+                                 "written there (choose a folder outside the projects)")
+
+
 def master_album(
     projects: Sequence[Path], out_dir: Path, target: Target, bit_depth: str = "24",
     reference: Path | None = None, progress: Progress | None = None,
@@ -181,6 +196,7 @@ def master_album(
     if not projects:
         raise AlbumError("no songs given: name one or more project folders")
     out_dir = Path(out_dir)
+    check_album_folder(projects, out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:

@@ -21,9 +21,11 @@ from daw.dsp.loudness import LoudnessMeter
 from daw.dsp.spectrum import SpectrumAnalyser, SpectrumReading
 from daw.dsp.stereo import CorrelationMeter, StereoReading
 from daw.dsp.true_peak import TruePeakMeter
-from daw.media import probe
+from daw.media import MediaError, probe
 from daw.media.blocks import read_blocks
+from daw.media.errors import display_name
 from daw.media.finite import NonFiniteTally, channel_name
+from daw.media.headers import truncation_reason
 
 
 @dataclass(frozen=True)
@@ -123,8 +125,14 @@ def _clean(value: object) -> object:
 
 
 def analyze_file(path: Path) -> FileAnalysis:
-    """Read the file once, block by block, and measure it (non-finite samples as zeros)."""
+    """Read the file once, block by block, and measure it (non-finite samples as zeros). A
+    truncated WAV or AIFF is refused (MediaError saying how much is missing): libsndfile
+    would quietly measure the part that is there, and the figures would describe a file that
+    is not the one made."""
     info = probe(Path(path))
+    truncated = truncation_reason(Path(path))
+    if truncated:
+        raise MediaError(f"{display_name(Path(path))}: {truncated}")
     levels = LevelMeter(info.channels)
     loudness = LoudnessMeter(info.sample_rate, info.channels)
     true_peak = TruePeakMeter(info.channels, info.sample_rate)

@@ -25,8 +25,9 @@ from pathlib import Path
 import numpy as np
 
 from daw.dsp.dither import DITHER_SEED
+from daw.dsp.effects import effect_ranges
 from daw.engine.analyze import analyze_file
-from daw.engine.bounce_report import write_report
+from daw.engine.bounce_report import report_paths, write_report
 from daw.engine.bounce_writer import (
     BIT_DEPTHS,
     FLAC_DEPTHS,
@@ -44,7 +45,10 @@ from daw.engine.stems import stem_paths
 from daw.engine.track_farm import TrackFarm
 from daw.media import MediaPool
 from daw.model.disk import describe_write_error
+from daw.model.errors import EditError
+from daw.model.owned import owned_reason
 from daw.model.project import Project
+from daw.model.validate import check_project
 
 __all__ = [
     "BIT_DEPTHS",
@@ -54,6 +58,7 @@ __all__ = [
     "BounceSettings",
     "auto_workers",
     "bounce",
+    "check_destinations",
     "check_options",
     "file_format",
     "loop_range",
@@ -175,9 +180,33 @@ def check_options(settings: BounceSettings) -> str:
     return kind
 
 
-def _check(project: Project, settings: BounceSettings) -> tuple[str, int, int, int]:
+def check_destinations(project: Project, project_dir: Path, settings: BounceSettings,
+                       kind: str) -> None:
+    """Refuse, before anything is rendered, a file or stems folder that is part of the
+    project itself (its project.json, audio/, backups/, cache/ or a media file it names):
+    a bounce must never write over the song it comes from."""
+    wanted = [Path(settings.path)]
+    if settings.report:
+        wanted += report_paths(Path(settings.path))
+    if settings.stems_dir is not None:
+        wanted += [Path(settings.stems_dir),
+                   *stem_paths(project, Path(settings.stems_dir), kind).values()]
+    for path in wanted:
+        why = owned_reason(project_dir, project, path)
+        if why is not None:
+            raise BounceError(f"{path}: this is {why}; a bounce never writes there "
+                              "(choose a place outside the project's own files)")
+
+
+def _check(project: Project, project_dir: Path,
+           settings: BounceSettings) -> tuple[str, int, int, int]:
     """(format, start, end, output rate) once every setting is known to be usable."""
     kind = check_options(settings)
+    check_destinations(project, project_dir, settings, kind)
+    try:
+        check_project(project, effect_ranges())
+    except EditError as error:
+        raise BounceError(f"cannot bounce: {error}") from None
     start = settings.start_frame
     end = project.end_frame if settings.end_frame is None else settings.end_frame
     if end <= start:
@@ -209,7 +238,7 @@ def bounce(
     """Render the range to `settings.path` (and the stems and report asked for); return the
     path. Raises BounceError (BounceCancelled when `cancel` was set) with nothing left
     behind. Strips silenced for bad output are named in the report and told to `warn`."""
-    kind, start, end, out_rate = _check(project, settings)
+    kind, start, end, out_rate = _check(project, Path(project_dir), settings)
     target = Path(settings.path)
     if not settings.mastered:
         project = replace(project, master=replace(project.master, effects=()))

@@ -170,3 +170,18 @@ def delete_target(name: str, folder: Path | None = None) -> bool:
     except OSError as exc:
         raise TargetError(f"{path}: could not delete the target ({exc.strerror or exc})") from exc
     return True
+
+
+def unknown_target_warning(project_target: str, where: str,
+                           folder: Path | None = None) -> str | None:
+    """A warning for a song whose chosen mastering target (``master.target``) is not among
+    the targets here (a preset deleted, or a file from another machine), or None. The song
+    still renders: its master chain is what plays, the target only guided it."""
+    if not project_target:
+        return None
+    try:
+        find_target(project_target, folder)
+    except TargetError as error:
+        return (f"{where}: master.target: {error}; rendering with the master chain as it "
+                "is")
+    return None

@@ -23,7 +23,15 @@ def libsndfile_reason(exc: BaseException) -> str:
     text = (getattr(exc, "error_string", None) or str(exc)).strip()
     for prefix in ("Error :", "Error:"):
         text = text.removeprefix(prefix).strip()
+    if text.startswith(_MISLEADING):
+        return DAMAGED
     return text.rstrip(".")
+
+
+_MISLEADING = "File does not exist or is not a regular file"
+"""What libsndfile says when its MP3 decoder finds no audio in a file that is there (an empty
+or damaged MP3, or text named .mp3): the callers have already found the file, so it misleads."""
+DAMAGED = "no audio could be decoded from it: it may be damaged, or not audio at all"
 
 
 def display_name(path: Path) -> str:

@@ -21,6 +21,7 @@ from daw.model.errors import ProjectFileError
 from daw.model.project import Project
 from daw.model.serialize import project_to_dict
 from daw.model.store import PROJECT_FILE, load_project, project_folder, project_from_json_data
+from daw.model.validate import EffectRanges
 
 AUTOSAVE_FILE = "autosave.json"
 AUTOSAVE_KIND = "minidaw-autosave"
@@ -76,9 +77,10 @@ def write_autosave(folder: str | os.PathLike[str], project: Project, edits: int)
     return path
 
 
-def read_autosave(folder: str | os.PathLike[str]) -> Backup | None:
+def read_autosave(folder: str | os.PathLike[str],
+                  kinds: EffectRanges | None = None) -> Backup | None:
     """The autosave of `folder`, or None when there is none (a damaged one comes back with
-    its problem)."""
+    its problem). `kinds` checks effects as `load_project` does."""
     path = autosave_path(folder)
     try:
         raw = path.read_text(encoding="utf-8")
@@ -94,21 +96,22 @@ def read_autosave(folder: str | os.PathLike[str]) -> Backup | None:
     except (ValueError, KeyError, TypeError) as error:
         return Backup(path, _mtime(path), True, problem=f"damaged ({error})")
     try:
-        project = project_from_json_data(data["project"], str(path))
+        project = project_from_json_data(data["project"], str(path), kinds)
     except ProjectFileError as error:
         return Backup(path, written, True, edits, problem=_problem(error))
     return Backup(path, written, True, edits, project)
 
 
-def pending_autosave(folder: str | os.PathLike[str]) -> Backup | None:
+def pending_autosave(folder: str | os.PathLike[str],
+                     kinds: EffectRanges | None = None) -> Backup | None:
     """The autosave when it holds changes that project.json lacks: written after the last
     save, and a different song. None otherwise (nothing to offer)."""
-    autosave = read_autosave(folder)
+    autosave = read_autosave(folder, kinds)
     if autosave is None or autosave.project is None:
         return None
     saved_file = project_folder(folder) / PROJECT_FILE
     try:
-        saved = load_project(folder)
+        saved = load_project(folder, kinds)
     except ProjectFileError:
         return autosave  # the save is damaged: the autosave is worth offering
     if autosave.project == saved or _mtime(saved_file) > autosave.written:
@@ -120,30 +123,32 @@ def discard_autosave(folder: str | os.PathLike[str]) -> None:
     autosave_path(folder).unlink(missing_ok=True)
 
 
-def list_backups(folder: str | os.PathLike[str]) -> list[Backup]:
+def list_backups(folder: str | os.PathLike[str],
+                 kinds: EffectRanges | None = None) -> list[Backup]:
     """The autosave and the earlier saves, newest first, each loaded (or with its problem)."""
     root = project_folder(folder)
     found: list[Backup] = []
-    autosave = read_autosave(root)
+    autosave = read_autosave(root, kinds)
     if autosave is not None:
         found.append(autosave)
     for path in (root / "backups").glob("project-*.json"):
-        found.append(_read_backup(path))
+        found.append(_read_backup(path, kinds))
     return sorted(found, key=lambda b: b.written, reverse=True)
 
 
-def newest_loadable_backup(folder: str | os.PathLike[str]) -> Backup | None:
-    return next((b for b in list_backups(folder) if b.loadable), None)
+def newest_loadable_backup(folder: str | os.PathLike[str],
+                           kinds: EffectRanges | None = None) -> Backup | None:
+    return next((b for b in list_backups(folder, kinds) if b.loadable), None)
 
 
-def _read_backup(path: Path) -> Backup:
+def _read_backup(path: Path, kinds: EffectRanges | None) -> Backup:
     written = _mtime(path)
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as error:
         return Backup(path, written, False, problem=f"cannot be read ({error})")
     try:
-        return Backup(path, written, False, project=project_from_json_data(data, str(path)))
+        return Backup(path, written, False, project=project_from_json_data(data, str(path), kinds))
     except ProjectFileError as error:
         return Backup(path, written, False, problem=_problem(error))
 

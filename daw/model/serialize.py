@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from daw.model.errors import EditError
+from daw.model.limits import TooBig, check_sizes
 from daw.model.project import (
     SCHEMA_VERSION,
     AutomationPoint,
@@ -25,7 +26,7 @@ from daw.model.project import (
     Take,
     Track,
 )
-from daw.model.validate import check_project
+from daw.model.validate import EffectRanges, check_project
 
 T = TypeVar("T")
 
@@ -185,6 +186,8 @@ class _Reader:
         value = self._get(key, _REQUIRED if default is None else default)
         if isinstance(value, bool) or not isinstance(value, int):
             raise FieldError(self._where(key), f"expected a whole number, got {_kind(value)}")
+        if not -_BIGGEST_INT <= value <= _BIGGEST_INT:
+            raise FieldError(self._where(key), f"{_kind(value)} is out of range")
         if minimum is not None and value < minimum:
             raise FieldError(self._where(key), f"must be at least {minimum}, got {value}")
         return value
@@ -193,8 +196,8 @@ class _Reader:
         value = self._get(key, _REQUIRED if default is None else default)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise FieldError(self._where(key), f"expected a number, got {_kind(value)}")
-        if value != value or value in (float("inf"), float("-inf")):
-            raise FieldError(self._where(key), "expected a finite number")
+        if not _finite(value):
+            raise FieldError(self._where(key), f"expected a finite number, got {_kind(value)}")
         return float(value)
 
     def gain(self, key: str) -> float:
@@ -226,6 +229,22 @@ class _Reader:
 
 
 _REQUIRED = object()
+_HUGE = 10**300
+_BIGGEST_INT = 2**63 - 1
+"""No whole number in a project (a frame, a count) comes near this; a larger one is damage."""
+
+
+def _finite(value: int | float) -> bool:
+    """A number a float can hold: not NaN, not infinite, no whole number beyond 1e300."""
+    if isinstance(value, int):
+        return -_HUGE < value < _HUGE
+    return value == value and value not in (float("inf"), float("-inf"))
+
+
+def describe_value(value: object) -> str:
+    """A value from the file in a few words ("text 'loud'", "the number 1e+308", "a list"),
+    however large or deeply nested it is."""
+    return _kind(value)
 
 
 def _kind(value: object) -> str:
@@ -235,6 +254,8 @@ def _kind(value: object) -> str:
         return "true/false"
     if isinstance(value, str):
         return f"text {value!r}" if len(value) < 40 else "text"
+    if isinstance(value, int) and not -10**18 < value < 10**18:
+        return f"a number of {int(value.bit_length() * 0.30103) + 1} digits"
     if isinstance(value, int | float):
         return f"the number {value}"
     return {"list": "a list", "dict": "an object"}.get(type(value).__name__, type(value).__name__)
@@ -256,7 +277,7 @@ def _read_point(data: object, path: str) -> AutomationPoint:
     if (not isinstance(data, list) or len(data) != 2 or isinstance(data[0], bool)
             or not isinstance(data[0], int) or data[0] < 0
             or isinstance(data[1], bool) or not isinstance(data[1], int | float)
-            or data[1] != data[1] or abs(data[1]) == float("inf")):
+            or not _finite(data[1])):
         raise FieldError(path, f"expected [frame, value] with a frame from 0, got {_kind(data)}")
     return AutomationPoint(data[0], float(data[1]))
 
@@ -359,8 +380,14 @@ def _read_marker(data: object, path: str) -> Marker:
     return Marker(r.str("id"), r.str("name"), r.int("frame", minimum=0), r.str("notes", ""))
 
 
-def project_from_dict(data: object) -> Project:
-    """Build a project from plain data; raises FieldError naming the bad field."""
+def project_from_dict(data: object, kinds: EffectRanges | None = None) -> Project:
+    """Build a project from plain data; raises FieldError naming the bad field. With
+    `kinds`, every effect is checked against the kinds the sound code offers (see
+    `validate.EffectRanges`). Counts are checked before anything is built (see limits)."""
+    try:
+        check_sizes(data)
+    except TooBig as error:
+        raise FieldError(error.field, error.problem) from None
     r = _Reader(data, "")
     signature = r.list("time_signature", _read_positive_int)
     if len(signature) != 2:
@@ -380,14 +407,32 @@ def project_from_dict(data: object) -> Project:
         tracks=r.list("tracks", _read_track),
     )
     try:
-        check_project(project)
+        check_project(project, kinds)
     except EditError as error:
-        raise FieldError(_field_of(project, str(error)), str(error)) from None
+        raise FieldError(*_locate(project, str(error))) from None
     return project
 
 
+_SUBJECTS = {"sample rate": "sample_rate", "tempo": "tempo_bpm",
+             "time signature": "time_signature", "master gain": "master.gain_db"}
+"""Subjects of whole-song messages, and the field that holds each."""
+
+
+def _locate(project: Project, message: str) -> tuple[str, str]:
+    """(field, problem) for a rule broken across fields, never saying the subject twice: a
+    message about an effect names its track and place itself; one about the sample rate
+    becomes ``sample_rate: 5 Hz is not supported``."""
+    subject, _, rest = message.partition(": ")
+    if subject in _SUBJECTS and rest:
+        return _SUBJECTS[subject], rest
+    if ", effect " in subject:
+        return "", message
+    return _field_of(project, message), message
+
+
 def _field_of(project: Project, message: str) -> str:
-    """Best-effort field path for a rule broken across fields (the message names the item)."""
+    """Best-effort field path for a rule broken across fields (the message names the item);
+    empty when the message alone says where."""
     for t_index, track in enumerate(project.tracks):
         for c_index, clip in enumerate(track.clips):
             if f"clip {clip.id}" in message:
@@ -400,4 +445,4 @@ def _field_of(project: Project, message: str) -> str:
     for m_index, ref in enumerate(project.media):
         if f"media {ref.id}" in message:
             return f"media[{m_index}]"
-    return message.split(":", 1)[0]
+    return ""

@@ -20,8 +20,14 @@ from typing import Any
 from daw.model.disk import DiskWriteError
 from daw.model.errors import ProjectFileError
 from daw.model.project import SCHEMA_VERSION, Project
-from daw.model.serialize import FieldError, project_from_dict, project_to_dict
+from daw.model.serialize import (
+    FieldError,
+    describe_value,
+    project_from_dict,
+    project_to_dict,
+)
 from daw.model.takes import unused_media
+from daw.model.validate import EffectRanges
 
 PROJECT_FILE = "project.json"
 FOLDER_SUFFIX = ".minidaw"
@@ -163,8 +169,10 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def load_project(path: str | os.PathLike[str]) -> Project:
-    """Read a project folder (or its project.json). Touches nothing on disk."""
+def load_project(path: str | os.PathLike[str], kinds: EffectRanges | None = None) -> Project:
+    """Read a project folder (or its project.json). Touches nothing on disk. With `kinds`
+    (the engine's `effect_ranges()`), an unknown effect or a parameter out of its range is
+    refused here, naming the track and the effect."""
     file = project_folder(path) / PROJECT_FILE
     shown = str(file)
     try:
@@ -181,16 +189,22 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         raise ProjectFileError(
             shown, f"line {error.lineno} column {error.colno}", f"not valid JSON ({error.msg})"
         ) from None
-    return project_from_json_data(data, shown)
+    except RecursionError:
+        raise ProjectFileError(shown, "", "not a project: its JSON is nested too deeply") \
+            from None
+    except ValueError as error:  # a number of thousands of digits, say
+        raise ProjectFileError(shown, "", f"not valid JSON ({error})") from None
+    return project_from_json_data(data, shown, kinds)
 
 
-def project_from_json_data(data: Any, shown: str) -> Project:
+def project_from_json_data(data: Any, shown: str, kinds: EffectRanges | None = None) -> Project:
     """Migrate raw data to the current schema and build the project, or say what is wrong."""
     if not isinstance(data, dict):
         raise ProjectFileError(shown, "", "expected a JSON object at the top")
     version = data.get("schema_version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ProjectFileError(shown, "schema_version", f"missing or not a version: {version!r}")
+        raise ProjectFileError(shown, "schema_version",
+                               f"missing or not a version: {describe_value(version)}")
     if version > SCHEMA_VERSION:
         raise ProjectFileError(
             shown,
@@ -203,7 +217,7 @@ def project_from_json_data(data: Any, shown: str) -> Project:
         version += 1
         data["schema_version"] = version
     try:
-        return project_from_dict(data)
+        return project_from_dict(data, kinds)
     except FieldError as error:
         raise ProjectFileError(shown, error.field, error.problem) from None
 

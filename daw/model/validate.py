@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 
 from daw.model.errors import EditError
+from daw.model.limits import MAX_SONG_HOURS, max_frames
 from daw.model.project import (
     EFFECT_PREFIX,
     FADE_SHAPES,
@@ -33,6 +35,12 @@ STRETCH_RANGE = (0.25, 4.0)
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_GAIN_DB = 48.0
 """Gains above this are a typing mistake, not a mix decision."""
+MIN_RATE, MAX_RATE = 8000, 384000
+
+EffectRanges = Mapping[str, Mapping[str, tuple[float, float]]]
+"""Per effect kind, each parameter's (lowest, highest) value. The sound code knows them and
+the model imports none of it, so whoever loads a song to play it passes them in; without
+them a kind is taken as given and only finite values are asked for."""
 
 
 def check_gain_db(gain_db: float, what: str) -> None:
@@ -59,6 +67,14 @@ def check_colour(colour: str, what: str = "colour") -> None:
         raise EditError(f"{what}: expected #rrggbb, got {colour!r}")
 
 
+def check_within(frame: int, sample_rate: int, what: str) -> None:
+    """A position or length no further than `MAX_SONG_HOURS` into the song (see limits)."""
+    limit = max_frames(sample_rate)
+    if frame > limit:
+        raise EditError(f"{what}: frame {frame} is past {MAX_SONG_HOURS} hours of song "
+                        f"(at most {limit} frames at {sample_rate} Hz)")
+
+
 def check_fade(fade: Fade, what: str) -> None:
     check_frame(fade.length_frames, f"{what} length")
     if fade.shape not in FADE_SHAPES:
@@ -76,6 +92,7 @@ def check_clip(project: Project, clip: Clip) -> None:
     if not isinstance(clip.length_frames, int) or clip.length_frames <= 0:
         raise EditError(f"clip {clip.id}: length must be a positive number of frames, "
                         f"got {clip.length_frames!r}")
+    check_within(clip.end_frame, project.sample_rate, f"clip {clip.id} end")
     for name, value, low, high in (
         ("pitch", clip.pitch_semitones, -PITCH_RANGE_SEMITONES, PITCH_RANGE_SEMITONES),
         ("cents", clip.pitch_cents, -100.0, 100.0),
@@ -110,26 +127,48 @@ def check_take(project: Project, take: Take, what: str) -> None:
     check_frame(take.source_offset_frames, f"take {take.id} source offset")
     if not isinstance(take.length_frames, int) or take.length_frames <= 0:
         raise EditError(f"take {take.id}: length must be a positive number of frames")
+    check_within(take.end_frame, project.sample_rate, f"take {take.id} end")
     if take.source_offset_frames + take.length_frames > media.length_frames:
         raise EditError(f"take {take.id}: reaches past the end of its media")
     if not isinstance(take.rating, int) or not 0 <= take.rating <= MAX_RATING:
         raise EditError(f"take {take.id}: rating must be 0 to {MAX_RATING} stars")
 
 
-def check_effects(effects: tuple[EffectSettings, ...], what: str) -> None:
+def check_effects(effects: tuple[EffectSettings, ...], what: str,
+                  kinds: EffectRanges | None = None) -> None:
+    """Ids unique in the chain, every parameter a finite number; with `kinds`, every kind
+    known and every known parameter within its range."""
     seen: set[str] = set()
-    for effect in effects:
+    for position, effect in enumerate(effects, start=1):
         if effect.id in seen:
             raise EditError(f"{what}: effect id {effect.id!r} is used twice")
         seen.add(effect.id)
-        for name, value in effect.params:
-            if not isinstance(value, int | float) or isinstance(value, bool) or math.isnan(value):
-                raise EditError(f"{what}: effect {effect.id} parameter {name}: "
-                                f"expected a number, got {value!r}")
+        check_effect(effect, f"{what}, effect {position}", kinds)
 
 
-def check_envelope(envelope: Envelope, what: str) -> None:
-    """Points in frame order, one a frame, with values the target can take."""
+def check_effect(effect: EffectSettings, what: str, kinds: EffectRanges | None = None) -> None:
+    """One effect's parameters (see `check_effects`); `what` names it ("track 'Vocal',
+    effect 2")."""
+    ranges: Mapping[str, tuple[float, float]] = {}
+    if kinds is not None:
+        if effect.kind not in kinds:
+            raise EditError(f"{what}: unknown kind {effect.kind!r} "
+                            f"(known: {', '.join(sorted(kinds))})")
+        ranges = kinds[effect.kind]
+    for name, value in effect.params:
+        if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(
+            value
+        ):
+            raise EditError(f"{what} ({effect.kind}): {name}: expected a number, got {value!r}")
+        low, high = ranges.get(name, (-math.inf, math.inf))
+        if not low <= value <= high:
+            raise EditError(f"{what} ({effect.kind}): {name}: {value:g} is out of range "
+                            f"({low:g} to {high:g})")
+
+
+def check_envelope(envelope: Envelope, what: str, sample_rate: int | None = None) -> None:
+    """Points in frame order, one a frame, with values the target can take (and, given the
+    rate, within the song's longest length)."""
     target = envelope.target
     if not isinstance(target, str) or not (
         target in (VOLUME, PAN) or (target.startswith(SEND_PREFIX) and len(target) > 5)
@@ -140,6 +179,8 @@ def check_envelope(envelope: Envelope, what: str) -> None:
     last = -1
     for point in envelope.points:
         check_frame(point.frame, f"{what} {target} point")
+        if sample_rate is not None:
+            check_within(point.frame, sample_rate, f"{what} {target} point")
         if point.frame <= last:
             raise EditError(f"{what} {target}: points must be in frame order, one a frame")
         last = point.frame
@@ -154,15 +195,16 @@ def check_envelope(envelope: Envelope, what: str) -> None:
             check_gain_db(value, f"{what} {target} automation")
 
 
-def check_automation(automation: tuple[Envelope, ...], what: str) -> None:
+def check_automation(automation: tuple[Envelope, ...], what: str,
+                     sample_rate: int | None = None) -> None:
     targets = [e.target for e in automation]
     if len(set(targets)) != len(targets):
         raise EditError(f"{what}: a parameter has two automation envelopes")
     for envelope in automation:
-        check_envelope(envelope, what)
+        check_envelope(envelope, what, sample_rate)
 
 
-def check_track(project: Project, track: Track) -> None:
+def check_track(project: Project, track: Track, kinds: EffectRanges | None = None) -> None:
     if not track.name.strip():
         raise EditError(f"track {track.id}: a track needs a name")
     if track.kind not in TRACK_KINDS:
@@ -179,8 +221,8 @@ def check_track(project: Project, track: Track) -> None:
     ):
         raise EditError(f"track {track.name!r}: input channels must be one or two channel "
                         f"numbers from 0, got {track.input_channels!r}")
-    check_effects(track.effects, f"track {track.name!r}")
-    check_automation(track.automation, f"track {track.name!r}")
+    check_effects(track.effects, f"track {track.name!r}", kinds)
+    check_automation(track.automation, f"track {track.name!r}", project.sample_rate)
     buses = {t.id: t for t in project.tracks if t.is_bus}
     seen: set[str] = set()
     for send in track.sends:
@@ -234,15 +276,18 @@ def check_routing(project: Project) -> None:
         raise EditError("routing loop: " + " → ".join(loop) + " would feed itself")
 
 
-def check_project(project: Project) -> None:
-    """Check the whole project, including that every id is unique."""
-    if not isinstance(project.sample_rate, int) or not 8000 <= project.sample_rate <= 384000:
-        raise EditError(f"sample rate: {project.sample_rate!r} Hz is not supported")
+def check_project(project: Project, kinds: EffectRanges | None = None) -> None:
+    """Check the whole project, including that every id is unique; with `kinds`, every
+    effect against the kinds the sound code offers."""
+    rate = project.sample_rate
+    if isinstance(rate, bool) or not isinstance(rate, int) or not MIN_RATE <= rate <= MAX_RATE:
+        raise EditError(f"sample rate: {rate!r} Hz is not supported "
+                        f"({MIN_RATE} to {MAX_RATE} Hz)")
     check_tempo(project.tempo_bpm)
     check_time_signature(project.time_signature)
     check_gain_db(project.master.gain_db, "master gain")
-    check_effects(project.master.effects, "master")
-    check_automation(project.master.automation, "master")
+    check_effects(project.master.effects, "master", kinds)
+    check_automation(project.master.automation, "master", rate)
     if any(e.target.startswith(SEND_PREFIX) for e in project.master.automation):
         raise EditError("master: the master has no sends to automate")
     ids: set[str] = set()
@@ -258,17 +303,19 @@ def check_project(project: Project) -> None:
         claim("media", ref.id)
         if ref.channels not in (1, 2) or ref.length_frames <= 0:
             raise EditError(f"media {ref.id}: expected 1 or 2 channels and a positive length")
+        check_within(ref.length_frames, rate, f"media {ref.id} length")
     for track in project.tracks:
         claim("track", track.id)
         for clip in track.clips:
             claim("clip", clip.id)
         for take in track.takes:
             claim("take", take.id)
-        check_track(project, track)
+        check_track(project, track, kinds)
     check_routing(project)
     for marker in project.markers:
         claim("marker", marker.id)
         check_frame(marker.frame, f"marker {marker.name!r}")
+        check_within(marker.frame, rate, f"marker {marker.name!r}")
 
 
 def check_tempo(tempo_bpm: float) -> None:
@@ -279,4 +326,5 @@ def check_tempo(tempo_bpm: float) -> None:
 def check_time_signature(signature: tuple[int, int]) -> None:
     beats, unit = signature
     if not isinstance(beats, int) or not 1 <= beats <= 32 or unit not in (1, 2, 4, 8, 16, 32):
-        raise EditError(f"time signature: {beats}/{unit} is not a time signature")
+        raise EditError(f"time signature: {beats}/{unit} cannot be used (1 to 32 beats of "
+                        "1, 2, 4, 8, 16 or 32)")

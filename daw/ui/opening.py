@@ -13,6 +13,7 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from daw.dsp.effects import effect_ranges
 from daw.engine.recovery import find_orphan_takes, recover_takes
 from daw.engine.transport import Engine
 from daw.model import Project, ProjectFileError
@@ -53,16 +54,16 @@ def read_song(folder: Path, asker: Asker) -> OpenedSong:
 
 def _read_song(folder: Path, asker: Asker) -> OpenedSong:
     try:
-        project = load_project(folder)
+        project = load_project(folder, effect_ranges())
     except ProjectFileError as error:
-        backups = list_backups(folder)
+        backups = list_backups(folder, effect_ranges())
         if not any(b.loadable for b in backups):
             raise
         chosen = asker.choose_backup(folder, str(error), backups)
         if chosen is None or chosen.project is None:
             raise
         return OpenedSong(folder, chosen.project, from_backup=chosen.path)
-    autosave = pending_autosave(folder)
+    autosave = pending_autosave(folder, effect_ranges())
     if autosave is None or autosave.project is None:
         return OpenedSong(folder, project)
     if asker.confirm("Restore unsaved changes?", restore_question(folder, autosave)):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from daw.dsp.effects import effect_ranges
 from daw.engine.comping import add_recorded_takes
 from daw.engine.recorder import Take
 from daw.engine.recovery import forget_used_journals
@@ -173,7 +174,7 @@ class Session(QObject):
     @staticmethod
     def load(folder: Path) -> Project:
         """Read a project; raises ProjectFileError with the file and field at fault."""
-        return load_project(folder)
+        return load_project(folder, effect_ranges())
 
     def import_files(self, paths: Iterable[Path], track_id: str | None = None,
                      at_frame: int = 0) -> list[str]:
