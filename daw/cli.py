@@ -342,6 +342,21 @@ def cmd_master_album(args: argparse.Namespace) -> int:
     return 0 if report.consistent else 1
 
 
+def _backup_hint(error: ProjectFileError) -> str:
+    """For a project.json that will not load: the newest backup that does, and how to use
+    it (said on the same line as the error)."""
+    from daw.model.backups import newest_loadable_backup
+
+    file = Path(error.path)
+    if file.name != PROJECT_FILE or not (file.parent / "backups").is_dir():
+        return ""
+    backup = newest_loadable_backup(file.parent, effect_ranges())
+    if backup is None:
+        return "; no backup in its backups/ folder loads either"
+    return (f"; its newest backup that loads is {backup.path} ({backup.describe()}): copy it "
+            f"over {file} to restore it, or open the song in the window, which offers it")
+
+
 # --- parser ----------------------------------------------------------------------------------
 
 
@@ -466,7 +481,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"daw: error: {error}", file=sys.stderr)
         return 2
-    except (UserError, ProjectFileError, MediaError, BounceError, EditError) as error:
+    except ProjectFileError as error:
+        print(f"daw: error: {error}{_backup_hint(error)}", file=sys.stderr)
+    except (UserError, MediaError, BounceError, EditError) as error:
         print(f"daw: error: {error}", file=sys.stderr)
     except FileNotFoundError as error:
         print(f"daw: error: {error.filename}: no such file or folder", file=sys.stderr)
