@@ -56,6 +56,7 @@ class Session(QObject):
         self.punch_enabled = False
         self.engine = engine
         self.engine_state = EngineState()
+        self._stopping = False
         self.auditioned: Project | None = None
         """The variant the engine plays instead of the song (a before/after comparison), or
         None when it plays the song itself."""
@@ -243,7 +244,11 @@ class Session(QObject):
             self.play()
 
     def stop(self) -> None:
-        takes = self._engine_call(lambda e: e.stop())
+        self._stopping = True
+        try:
+            takes = self._engine_call(lambda e: e.stop())
+        finally:
+            self._stopping = False
         if takes:
             self.add_takes(takes)
 
@@ -296,8 +301,12 @@ class Session(QObject):
             return
         state = self.engine.state
         if state is not self.engine_state:
+            ended_by_itself = (self.engine_state.recording and not state.recording
+                               and not self._stopping)
             self.engine_state = state
             self.engineStateChanged.emit()
+            if ended_by_itself:  # a full disk: the takes it kept belong in the song now
+                self.stop()
 
     def shutdown(self) -> None:
         self._timer.stop()

@@ -35,3 +35,33 @@ def test_a_full_disk_stops_the_recording_and_keeps_the_take(jack_device, virtual
     assert path.stat().st_size == 58 + 8 * info.frames
     audio, _ = sf.read(path, dtype="float32", always_2d=True)
     assert audio.shape == (info.frames, 2) and np.isfinite(audio).all()
+
+
+def test_the_window_keeps_the_take_when_the_disk_stops_the_recording(
+        jack_device, virtual_audio, tiny_disk, qtbot) -> None:
+    from daw.engine.transport import Engine, EngineConfig
+    from daw.model.store import save_project
+    from daw.ui.session import Session
+
+    disk = tiny_disk("2m")
+    song = Song(disk.path / "Test.minidaw")
+    song.track("Mic")
+    song.project = ops.set_track_inputs(song.project, "Mic", (0, 1))
+    song.project = ops.set_track_record_armed(song.project, "Mic", True)
+    save_project(song.folder, song.project)
+    disk.fill(leave_bytes=400_000)
+    virtual_audio()
+    engine = Engine(song.project, song.folder, EngineConfig())
+    engine.start()
+    session = Session(song.project, song.folder, engine)
+    try:
+        engine.open_device(jack_device, jack_device, block_size=1024, input_channels=2)
+        session.record()
+        qtbot.waitUntil(lambda: bool(session.project.track("Mic").takes), timeout=15000)
+        (take,) = session.project.track("Mic").takes  # in the song, not waiting in the engine
+        media = session.project.media_ref(take.media_id)
+        assert sf.info(song.folder / media.path).frames == media.length_frames
+        assert session.history.undo_label == "Record"
+        assert "no space left on device" in session.engine_state.error
+    finally:
+        session.shutdown()
