@@ -60,12 +60,15 @@ class _BounceWorker(QObject):
         self.folder = session.folder
         self.settings = settings
         self.cancel = threading.Event()
+        self.warnings: list[str] = []
+        """What the bounce went on despite (strips silenced for bad output), read once
+        `finished` is emitted."""
 
     def run(self) -> None:
         try:
             bounce(self.project, self.folder, self.settings,
                    progress=lambda done, total: self.progressed.emit(int(1000 * done / total)),
-                   cancel=self.cancel)
+                   cancel=self.cancel, warn=self.warnings.append)
         except BounceCancelled:
             self.finished.emit(CANCELLED)
         except (BounceError, MediaError, OSError) as error:
@@ -309,6 +312,8 @@ class BounceDialog(QDialog):
         stems = self.stems.isChecked()
         line = f"Wrote {target.name}" + (f" and the stems in {Path(self.stems_dir.text()).name}"
                                          if stems else "") + "."
+        if self._worker is not None:
+            line += "".join(f"\n⚠ {warning}" for warning in self._worker.warnings)
         text_report = report_paths(target)[1]
         if self.report.isChecked() and text_report.is_file():
             lines = text_report.read_text(encoding="utf-8").splitlines()[1:]

@@ -194,3 +194,18 @@ def test_a_failed_bounce_is_reported(qtbot, tmp_path: Path) -> None:
     assert errors == [f"Bounce failed: {message}"]
     assert dialog.result.text() == f"Bounce failed: {message}"
     assert dialog.start.isEnabled()
+
+
+def test_what_the_bounce_went_on_despite_is_shown(qtbot, tmp_path: Path, monkeypatch) -> None:
+    real_bounce = bounce_dialog.bounce
+
+    def bounce_with_a_silenced_strip(*args, warn=None, **kwargs):
+        made = real_bounce(*args, warn=warn, **kwargs)
+        warn("B: its effects produced NaN or infinite samples at 0.500 s; the strip was muted")
+        return made
+
+    monkeypatch.setattr(bounce_dialog, "bounce", bounce_with_a_silenced_strip)
+    dialog = open_dialog(qtbot, make_session(tmp_path))
+    dialog.path.setText(str(tmp_path / "mix.wav"))
+    assert bounce_and_wait(qtbot, dialog) == ""
+    assert "⚠ B: its effects produced NaN" in dialog.result.text()
