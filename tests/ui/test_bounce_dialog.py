@@ -138,14 +138,14 @@ def held_bounce(monkeypatch) -> tuple[threading.Event, list[int]]:
     blocks: list[int] = []
     monkeypatch.setattr(bounce_module, "BOUNCE_BLOCK", 16384)  # several blocks in the song
 
-    def held(project, folder, settings, progress=None, cancel=None):
+    def held(project, folder, settings, progress=None, cancel=None, warn=None):
         def report(done: int, total: int) -> None:
             blocks.append(done)
             progress(done, total)
             first_block.set()
             cancel.wait(20)
 
-        return bounce_module.bounce(project, folder, settings, report, cancel)
+        return bounce_module.bounce(project, folder, settings, report, cancel, warn=warn)
 
     monkeypatch.setattr(bounce_dialog, "bounce", held)
     return first_block, blocks
