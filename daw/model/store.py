@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from daw.model.disk import DiskWriteError
+from daw.model.disk import DiskWriteError, sync_folder
 from daw.model.errors import ProjectFileError
 from daw.model.project import SCHEMA_VERSION, Project
 from daw.model.serialize import (
@@ -103,7 +103,7 @@ def save_project(folder: str | os.PathLike[str], project: Project) -> Path:
         if isinstance(error, OSError) and not isinstance(error, DiskWriteError):
             raise DiskWriteError(target, error, kept) from error
         raise
-    _fsync_dir(folder)
+    sync_folder(folder)
     return target
 
 
@@ -154,19 +154,6 @@ def _keep_backup(folder: Path, current: Path) -> None:
     old = sorted(backups.glob("project-*.json"), key=lambda p: p.stat().st_mtime_ns)
     for stale in old[:-BACKUPS_KEPT]:
         stale.unlink(missing_ok=True)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def load_project(path: str | os.PathLike[str], kinds: EffectRanges | None = None) -> Project:
