@@ -70,15 +70,15 @@ class MediaPool:
         self._open: OrderedDict[str, _OpenFile] = OrderedDict()
         self._scratch = np.empty(0, dtype=np.int16)
         self._missing_ok = missing_ok
-        self._missing: set[str] = set()
+        self._missing: frozenset[str] = frozenset()
         if missing_ok:
-            self._missing = {i for i in self._refs if not self.path_of(i).is_file()}
+            self._missing = frozenset(i for i in self._refs if not self.path_of(i).is_file())
 
     @property
     def missing(self) -> frozenset[str]:
         """Ids of the media whose file was not there (only with ``missing_ok``): they play as
         silence."""
-        return frozenset(self._missing)
+        return self._missing
 
     def __contains__(self, media_id: object) -> bool:
         return media_id in self._refs
@@ -156,13 +156,13 @@ class MediaPool:
         """
         self.close()
         problems: list[str] = []
-        self._missing = set()
+        missing: set[str] = set()
         for ref in self._refs.values():
             where = f"{ref.path} (media {ref.id})"
             path = self.path_of(ref.id)
             if not path.is_file():
                 if self._missing_ok:
-                    self._missing.add(ref.id)
+                    missing.add(ref.id)
                 else:
                     problems.append(f"{where}: missing")
                 continue
@@ -181,6 +181,7 @@ class MediaPool:
                 problems.append(
                     f"{where}: {info.samplerate} Hz, the project runs at {self._sample_rate} Hz"
                 )
+        self._missing = frozenset(missing)
         if problems:
             heading = "1 media file has a problem" if len(problems) == 1 else (
                 f"{len(problems)} media problems"
@@ -215,7 +216,7 @@ class MediaPool:
         where = f"{ref.path} (media {ref.id})"
         if not path.is_file():
             if self._missing_ok:
-                self._missing.add(ref.id)
+                self._missing = self._missing | {ref.id}
                 return None
             raise MediaError(f"{where}: missing")
         try:
