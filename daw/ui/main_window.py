@@ -64,7 +64,8 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(session, self._autosave_seconds(),
                                    lambda text: self.statusBar().showMessage(text, 15000), self)
         self._build_status_bar()
-        self.missing_bar = install_missing_media_bar(self)
+        self.missing_bar = install_missing_media_bar(
+            self, lambda: self.timeline.cache.recheck_missing())
         self._build(session)
         self.missing_bar.follow(session)
         self.resize(1280, 820)

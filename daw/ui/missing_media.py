@@ -8,9 +8,10 @@ repairs while anything is missing. Each repair is one undo step.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
@@ -188,6 +189,9 @@ class MissingMediaDialog(QDialog):
 class MissingMediaBar(QFrame):
     """Across the top of the window while the open song has missing files, until closed."""
 
+    repaired = Signal()
+    """A repair was made: files may be back where the song names them."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("missingMediaBar")
@@ -265,7 +269,9 @@ class MissingMediaBar(QFrame):
         return self.dialog
 
     def locate_file(self, media_id: str, found: Path) -> bool:
-        return self.session is not None and locate_one(self.session, media_id, found)
+        done = self.session is not None and locate_one(self.session, media_id, found)
+        self._look_again()
+        return done
 
     def search(self, folder: Path) -> str:
         if self.session is None:
@@ -274,14 +280,26 @@ class MissingMediaBar(QFrame):
         window = self.window()
         if isinstance(window, QMainWindow):
             window.statusBar().showMessage(text, 15000)
+        self._look_again()
         return text
 
     def remove(self) -> bool:
-        return self.session is not None and remove_missing(self.session, self.missing)
+        done = self.session is not None and remove_missing(self.session, self.missing)
+        self._look_again()
+        return done
+
+    def _look_again(self) -> None:
+        """After a repair: a file copied back under its old name changes no media, so look
+        at the folder again whatever the song says."""
+        self._media = None
+        self.refresh()
+        self.repaired.emit()
 
 
-def install_missing_media_bar(window: QMainWindow) -> MissingMediaBar:
-    """Put the bar at the top of the window in a title-less dock, as the device bar is."""
+def install_missing_media_bar(window: QMainWindow,
+                              repaired: Callable[[], None]) -> MissingMediaBar:
+    """Put the bar at the top of the window in a title-less dock, as the device bar is;
+    `repaired` is called after each repair (the timeline looks at its missing files again)."""
     bar = MissingMediaBar()
     dock = QDockWidget("Missing media", window)
     dock.setObjectName("MissingMediaDock")
@@ -293,5 +311,6 @@ def install_missing_media_bar(window: QMainWindow) -> MissingMediaBar:
     dock.setMaximumHeight(84)
     window.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, dock)
     bar.dock = dock
+    bar.repaired.connect(repaired)
     dock.hide()
     return bar

@@ -119,6 +119,15 @@ class PeakCache(QObject):
             else:
                 self.failed.emit(f"cannot draw the waveform: {error}")
 
+    def recheck_missing(self) -> None:
+        """Files found missing that are there again (put back in place by Locate) are drawn
+        from their peaks from now on."""
+        back = {key for key in self._missing if media_file(Path(key[0]), _ref(key)).is_file()}
+        if back:
+            self._missing -= back
+            self._failed -= back
+            self.ready.emit()
+
     def is_missing(self, folder: Path | None, ref: MediaRef) -> bool:
         """Whether the media's file was found missing (its clips are drawn hatched)."""
         return (str(folder), ref.id, ref.path) in self._missing
@@ -147,3 +156,7 @@ class PeakCache(QObject):
         self.clear()
         self._pool.waitForDone()
 
+
+def _ref(key: _Key) -> MediaRef:
+    """A MediaRef with the key's id and path: enough to find its file."""
+    return MediaRef(key[1], key[2], 1, 1)
