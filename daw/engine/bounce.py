@@ -46,6 +46,7 @@ from daw.engine.track_farm import TrackFarm
 from daw.media import MediaPool
 from daw.model.disk import describe_write_error
 from daw.model.errors import EditError
+from daw.model.missing import MediaUse, media_uses
 from daw.model.owned import owned_reason
 from daw.model.project import Project
 from daw.model.validate import check_project
@@ -71,8 +72,9 @@ MIN_RATE, MAX_RATE = 8000, 384000
 Progress = Callable[[int, int], None]
 """Called with (frames done, frames in all) after every block."""
 Warn = Callable[[str], None]
-"""Called with one line for each thing the person should know of a finished bounce (a strip
-muted because its effects produced NaN or infinite samples)."""
+"""Called with one line for each thing the person should know of a finished bounce (media
+files missing, played as silence; a strip muted because its effects produced NaN or infinite
+samples)."""
 
 
 @dataclass(frozen=True)
@@ -237,7 +239,9 @@ def bounce(
 ) -> Path:
     """Render the range to `settings.path` (and the stems and report asked for); return the
     path. Raises BounceError (BounceCancelled when `cancel` was set) with nothing left
-    behind. Strips silenced for bad output are named in the report and told to `warn`."""
+    behind. Media files that are missing play as silence and the rest is rendered; they and
+    the strips silenced for bad output are named in the report and told to `warn`. Other
+    media problems (a file changed or unreadable) refuse the bounce."""
     kind, start, end, out_rate = _check(project, Path(project_dir), settings)
     target = Path(settings.path)
     if not settings.mastered:
@@ -246,11 +250,14 @@ def bounce(
     made_dir = False
     writers: list[AudioWriter] = []
     faults: list[Fault] = []
+    silent: list[MediaUse] = []
     try:
         with RenditionCache(project_dir) as renditions:  # pitch and stretch, made first
             project = renditions.playable(project, wait=True)
-        with MediaPool(project_dir, project.media, sample_rate=project.sample_rate) as pool:
+        with MediaPool(project_dir, project.media, sample_rate=project.sample_rate,
+                       missing_ok=True) as pool:
             pool.check()
+            silent = heard_media(project, pool.missing, start, end)
 
             def writer(path: Path, seed: int) -> AudioWriter:
                 made = AudioWriter(path, kind, settings.bit_depth, project.sample_rate,
@@ -309,15 +316,41 @@ def bounce(
         info = _describe(settings, kind, start, end, project.sample_rate, out_rate,
                          [w.target.name for w in stems.values() if w.error is None])
         info["silenced"] = [f.as_dict(project.sample_rate) for f in faults]
+        info["missing_media"] = [{"path": use.ref.path, "media_id": use.ref.id,
+                                  "tracks": list(use.tracks), "clips": list(use.clips)}
+                                 for use in silent]
         try:
             write_report(target, analyze_file(target), info)
         except BounceError as error:
             failures.append(str(error))
+    if warn is not None and silent:
+        warn(missing_warning(silent))
     for fault in faults if warn is not None else ():
         warn(fault.describe(project.sample_rate))
     if failures:
         raise BounceError(_failures(failures, [w for w in writers if w.error is None]))
     return target
+
+
+def heard_media(project: Project, missing: frozenset[str], start: int,
+                end: int) -> list[MediaUse]:
+    """The missing media that clips in [start, end) would have played, with those clips and
+    their tracks: what the bounce has silent in it."""
+    uses = []
+    for use in media_uses(project, missing):
+        heard = [(t.name, c.id) for t in project.tracks for c in t.clips
+                 if c.media_id == use.ref.id and c.start_frame < end and c.end_frame > start]
+        if heard:
+            tracks = tuple(dict.fromkeys(name for name, _ in heard))
+            uses.append(MediaUse(use.ref, tracks, tuple(clip for _, clip in heard)))
+    return uses
+
+
+def missing_warning(uses: list[MediaUse]) -> str:
+    """One line for the person: how many media files are missing, each with its tracks."""
+    count = len(uses)
+    verb = "media file is missing and plays" if count == 1 else "media files are missing and play"
+    return f"{count} {verb} as silence: " + ", ".join(use.describe() for use in uses)
 
 
 def _remove_if_empty(folder: Path | None) -> None:

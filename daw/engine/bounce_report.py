@@ -124,7 +124,16 @@ def summary_text(report: dict) -> str:
     head = f"{Path(str(report.get('path', ''))).name}: {depth} {kind}"
     if bounce:
         head += ", mastered" if bounce.get("mastered", True) else ", unmastered"
-    return "\n".join([head, *summary_lines(report), *silenced_lines(bounce)]) + "\n"
+    return "\n".join([head, *summary_lines(report), *missing_lines(bounce),
+                      *silenced_lines(bounce)]) + "\n"
+
+
+def missing_lines(bounce: dict) -> Iterable[str]:
+    """One line per media file that was missing: its clips are silent in the file."""
+    for media in bounce.get("missing_media") or ():
+        tracks = ", ".join(f'"{name}"' for name in media.get("tracks") or ())
+        yield (f"Missing:             {media.get('path')} (track {tracks}: its clips are "
+               "silent in this file)")
 
 
 def silenced_lines(bounce: dict) -> Iterable[str]:

@@ -71,6 +71,9 @@ class EngineState:
     faulted: frozenset[str] = frozenset()
     """Strips (track and bus ids, "master") muted because their effects produced NaN or
     infinite samples, until their chain is edited (the master's chain is bypassed)."""
+    missing_media: frozenset[str] = frozenset()
+    """Ids of the media whose file was not found when playback was set up: they play as
+    silence, the rest of the song as ever."""
     dsp_load: float = 0.0
     """Render time over audio time for the latest chunks (1.0 means no time to spare)."""
     error: str | None = None

@@ -206,7 +206,8 @@ class RenditionCache:
 
         Asks for the renditions that are missing. With `wait` (the bounce), waits for them
         and raises MediaError naming the file if one cannot be made; without (playback),
-        a clip waiting for its rendition, or whose media is missing, plays as it is."""
+        a clip waiting for its rendition plays as it is. A clip whose media is missing plays
+        as it is either way: its media is silent (see `MediaPool`'s ``missing_ok``)."""
         refs: dict[str, MediaRef] = {}
         tracks = []
         for track in project.tracks:
@@ -224,9 +225,7 @@ class RenditionCache:
         try:
             key = rendition_key(self.project_dir, project, clip)
             job = self.ensure(project, clip)
-        except MediaError:
-            if wait:
-                raise
+        except MediaError:  # its media is missing
             return clip
         if wait:
             job.result()

@@ -220,8 +220,8 @@ def work(pipe: Connection, memory_name: str, shape: tuple[int, ...], project: Pr
     row_of = {track_id: row for row, track_id in enumerate(track_ids)}
     try:
         plan = compile_plan(project)
-        with MediaPool(Path(project_dir), project.media,
-                       sample_rate=project.sample_rate) as pool:
+        with MediaPool(Path(project_dir), project.media, sample_rate=project.sample_rate,
+                       missing_ok=True) as pool:  # as the bounce: a missing file is silent
             renderer = Renderer(plan, pool, max_block=max_block)
             free = SLOTS
             told = 0

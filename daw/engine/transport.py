@@ -292,6 +292,7 @@ class Engine(RecordingMixin, LiveEditMixin):
             takes=() if self._live_peaks is None else self._live_peaks.previews,
             dsp_load=self._dsp_load,
             faulted=frozenset() if self._feeder is None else self._feeder.renderer.faulted,
+            missing_media=frozenset() if self._pool is None else self._pool.missing,
             error=self._error,
         )
 
@@ -366,7 +367,7 @@ class Engine(RecordingMixin, LiveEditMixin):
         if self._pool is not None:
             self._pool.close()
         self._pool = MediaPool(self._project_dir, self._project.media,
-                               sample_rate=self._project.sample_rate)
+                               sample_rate=self._project.sample_rate, missing_ok=True)
         renderer = Renderer(compile_plan(self._project), self._pool,
                             max_block=self.config.render_chunk_frames)
         renderer.meter = LevelTaker()
@@ -429,7 +430,7 @@ class Engine(RecordingMixin, LiveEditMixin):
             if not same_media and self._pool is not None:
                 self._pool.close()
                 self._pool = MediaPool(self._project_dir, project.media,
-                                       sample_rate=project.sample_rate)
+                                       sample_rate=project.sample_rate, missing_ok=True)
                 self._feeder.renderer.pool = self._pool
             plan = compile_plan(project)
             if self._playing:

@@ -42,6 +42,10 @@ class MediaPool:
     bounce); give each thread its own pool. At most ``max_open_files`` files are open at once;
     the least recently read is closed first and reopened when needed. If ``sample_rate`` is
     given, `check` also reports files at another rate.
+
+    With ``missing_ok`` a media whose file is not there plays as silence instead of raising,
+    so one lost file does not silence the whole song: which are missing is looked up once,
+    when the pool is made (and again by `check`), never per block, and kept in `missing`.
     """
 
     def __init__(
@@ -51,6 +55,7 @@ class MediaPool:
         *,
         sample_rate: int | None = None,
         max_open_files: int = 128,
+        missing_ok: bool = False,
     ) -> None:
         if max_open_files < 1:
             raise ValueError(f"max_open_files must be at least 1, not {max_open_files}")
@@ -64,6 +69,16 @@ class MediaPool:
         self._max_open_files = max_open_files
         self._open: OrderedDict[str, _OpenFile] = OrderedDict()
         self._scratch = np.empty(0, dtype=np.int16)
+        self._missing_ok = missing_ok
+        self._missing: frozenset[str] = frozenset()
+        if missing_ok:
+            self._missing = frozenset(i for i in self._refs if not self.path_of(i).is_file())
+
+    @property
+    def missing(self) -> frozenset[str]:
+        """Ids of the media whose file was not there (only with ``missing_ok``): they play as
+        silence."""
+        return self._missing
 
     def __contains__(self, media_id: object) -> bool:
         return media_id in self._refs
@@ -97,7 +112,10 @@ class MediaPool:
         count = out.shape[0]
         if count == 0:
             return
-        handle = self._handle(ref)
+        handle = None if media_id in self._missing else self._handle(ref)
+        if handle is None:  # a missing file, with missing_ok: silence
+            out.fill(0.0)
+            return
         start = max(offset_frames, 0)
         end = min(offset_frames + count, handle.frames)
         if start >= end:
@@ -133,15 +151,20 @@ class MediaPool:
 
         A file has changed when its channel count or length (or, if the pool knows the project
         rate, its sample rate) no longer matches its MediaRef. Open files are closed, so reads
-        after a check see the files as they are now.
+        after a check see the files as they are now. With ``missing_ok``, missing files are
+        not problems: they are listed in `missing` again, and play as silence.
         """
         self.close()
         problems: list[str] = []
+        missing: set[str] = set()
         for ref in self._refs.values():
             where = f"{ref.path} (media {ref.id})"
             path = self.path_of(ref.id)
             if not path.is_file():
-                problems.append(f"{where}: missing")
+                if self._missing_ok:
+                    missing.add(ref.id)
+                else:
+                    problems.append(f"{where}: missing")
                 continue
             try:
                 info = sf.info(str(path))
@@ -158,6 +181,7 @@ class MediaPool:
                 problems.append(
                     f"{where}: {info.samplerate} Hz, the project runs at {self._sample_rate} Hz"
                 )
+        self._missing = frozenset(missing)
         if problems:
             heading = "1 media file has a problem" if len(problems) == 1 else (
                 f"{len(problems)} media problems"
@@ -181,7 +205,9 @@ class MediaPool:
     ) -> None:
         self.close()
 
-    def _handle(self, ref: MediaRef) -> _OpenFile:
+    def _handle(self, ref: MediaRef) -> _OpenFile | None:
+        """The open file of `ref`, opened if need be; None when it has gone missing since the
+        pool was made and ``missing_ok`` is set (it is then silent from here on)."""
         handle = self._open.get(ref.id)
         if handle is not None:
             self._open.move_to_end(ref.id)
@@ -189,6 +215,9 @@ class MediaPool:
         path = self.path_of(ref.id)
         where = f"{ref.path} (media {ref.id})"
         if not path.is_file():
+            if self._missing_ok:
+                self._missing = self._missing | {ref.id}
+                return None
             raise MediaError(f"{where}: missing")
         try:
             f = sf.SoundFile(str(path))

@@ -35,6 +35,7 @@ from daw.ui.help import about_text, shortcuts_html, walkthrough_html
 from daw.ui.help_dialog import HelpDialog
 from daw.ui.mastering import MasteringDock
 from daw.ui.menus import build_menus
+from daw.ui.missing_media import install_missing_media_bar
 from daw.ui.mixer import MixerPanel
 from daw.ui.opening import offer_recovery, read_song, session_for
 from daw.ui.session import Session
@@ -63,7 +64,10 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(session, self._autosave_seconds(),
                                    lambda text: self.statusBar().showMessage(text, 15000), self)
         self._build_status_bar()
+        self.missing_bar = install_missing_media_bar(
+            self, lambda: self.timeline.cache.recheck_missing())
         self._build(session)
+        self.missing_bar.follow(session)
         self.resize(1280, 820)
         geometry = self.settings.value("geometry")
         if isinstance(geometry, QByteArray):
@@ -296,6 +300,7 @@ class MainWindow(QMainWindow):
         self.mastering_dock.follow(session)
         self.autosaver.follow(session)
         self._build(session)
+        self.missing_bar.follow(session)
         self.device_banner.follow(session)
 
     def _remember_recent(self, folder: Path) -> None:

@@ -38,6 +38,9 @@ def build_menus(window: MainWindow) -> None:
     window._action(file, "&Master Assistant…", lambda: window.mastering_dock.open_assistant())
     window._action(file, "Master A&lbum…", lambda: window.mastering_dock.open_album())
     window._action(file, "Clean &Up Project…", window.clean_up)
+    window.missing_media_action = window._action(file, "Missing Me&dia…",
+                                                 lambda: window.missing_bar.open_dialog())
+    window.missing_bar.action = window.missing_media_action
     file.addSeparator()
     window._action(file, "&Quit", window.close, QKeySequence.StandardKey.Quit)
 

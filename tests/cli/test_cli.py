@@ -13,7 +13,7 @@ import pytest
 import soundfile as sf
 
 from daw.cli import main
-from daw.model import chains
+from daw.model import chains, ops
 from daw.model.project import MASTER
 from daw.model.store import load_project, save_project
 
@@ -209,7 +209,7 @@ def test_damaged_project_and_missing_media(project: Path, tmp_path: Path, capsys
     run(capsys, "import", str(project), str(tmp_path / "a.wav"))
     (project / "audio" / "a.wav").unlink()
     code, _, err = run(capsys, "render", str(project), "-o", str(tmp_path / "x.wav"))
-    assert code == 1 and "audio/a.wav" in err and "missing" in err
+    assert code == 0 and "daw: warning: 1 media file is missing" in err and "audio/a.wav" in err
     text = (project / "project.json").read_text().replace('"gain_db": 0.0', '"gain_db": "x"', 1)
     (project / "project.json").write_text(text)
     code, _, err = run(capsys, "render", str(project), "-o", str(tmp_path / "x.wav"))
@@ -236,3 +236,29 @@ def test_demo_renders_the_bundled_song_and_prints_its_analysis(tmp_path: Path, c
     assert info.frames == 32 * 48000 and info.subtype == "PCM_24"
     peak = float(text.split("peak:")[1].split("dBFS")[0])
     assert -12.0 < peak < -1.0  # audible, and not clipping
+
+
+def test_render_plays_a_missing_file_as_silence_with_one_warning(project: Path, tmp_path: Path,
+                                                                 capsys) -> None:
+    sine(tmp_path / "drums.wav", 48000, 1.0, 110, channels=2)
+    sine(tmp_path / "Vocal.wav", 48000, 0.5, 330)
+    assert run(capsys, "import", str(project), str(tmp_path / "drums.wav"),
+               str(tmp_path / "Vocal.wav"))[0] == 0
+    song = load_project(project)
+    vocal = song.tracks[1]
+    render = ["render", str(project), "-q", "--bit-depth", "32f", "-o"]
+    save_project(project, ops.remove_track(song, vocal.id))
+    assert run(capsys, *render, str(tmp_path / "expected.wav"))[0] == 0
+    save_project(project, song)
+    (project / song.media_ref(vocal.clips[0].media_id).path).unlink()
+
+    code, _, err = run(capsys, *render, str(tmp_path / "mix.wav"))
+    assert code == 0
+    assert err.splitlines() == [
+        'daw: warning: 1 media file is missing and plays as silence: audio/Vocal.wav '
+        '(track "Vocal")']
+    mix, _ = sf.read(tmp_path / "mix.wav", dtype="float32", always_2d=True)
+    expected, _ = sf.read(tmp_path / "expected.wav", dtype="float32", always_2d=True)
+    assert np.abs(expected).max() > 0.1
+    np.testing.assert_array_equal(mix, expected)
+    assert "audio/Vocal.wav" in (tmp_path / "mix.loudness.txt").read_text()

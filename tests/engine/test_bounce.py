@@ -322,10 +322,13 @@ def test_clear_errors_for_missing_things(song: Song, tmp_path: Path) -> None:
     stereo_song(song)
     with pytest.raises(BounceError, match="no such folder"):
         bounce(song.project, song.folder, BounceSettings(tmp_path / "nope" / "x.wav"))
-    (song.folder / "audio" / "pad.wav").unlink()
-    with pytest.raises(Exception, match=r"audio/pad\.wav \(media pad\): missing"):
-        bounce(song.project, song.folder, BounceSettings(tmp_path / "x.wav"))
-    assert not (tmp_path / "x.wav").exists()
+    (song.folder / "audio" / "pad.wav").unlink()  # played as silence, with a warning
+    warnings: list[str] = []
+    bounce(song.project, song.folder, BounceSettings(tmp_path / "x.wav", bit_depth="32f"),
+           warn=warnings.append)
+    assert warnings == ['1 media file is missing and plays as silence: audio/pad.wav '
+                        '(track "Pad")']
+    assert not read(tmp_path / "x.wav").any()
 
 
 def test_a_mastered_bounce_lines_up_with_the_unmastered_one(song: Song, tmp_path: Path) -> None:

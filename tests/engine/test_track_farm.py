@@ -21,7 +21,7 @@ from daw.engine.renderer import FarmError, Renderer
 from daw.engine.track_farm import SLOTS, TrackFarm, playing_tracks, share_tracks
 from daw.media import MediaError, MediaPool
 from daw.model import EffectSettings, ops
-from tests.engine.songs import Song, tone
+from tests.engine.songs import RATE, Song, tone
 
 FRAMES = 40000
 
@@ -179,10 +179,10 @@ def test_a_bounce_by_workers_equals_one_in_this_process_with_stems_and_a_master(
                                       sf.read(stem)[0])
 
 
-def test_a_missing_file_is_reported_before_any_worker_starts(song: Song,
+def test_a_changed_file_is_reported_before_any_worker_starts(song: Song,
                                                              tmp_path: Path) -> None:
     band(song)
-    (song.folder / "audio" / "m2.wav").unlink()
+    sf.write(song.folder / "audio" / "m2.wav", np.zeros((10, 1), np.float32), RATE)
     with pytest.raises(MediaError, match=r"m2\.wav"):
         bounce(song.project, song.folder, BounceSettings(tmp_path / "x.wav", workers=2))
     assert not multiprocessing.active_children()

@@ -236,3 +236,32 @@ def test_reading_a_missing_file_names_it(project_dir, media):
         pool.read_into(refs[2].id, 0, np.empty((10, 2), dtype=np.float32))
 
     assert str(caught.value) == f"audio/Keys.flac (media {refs[2].id}): missing"
+
+
+def test_with_missing_ok_a_missing_file_reads_as_silence_and_the_rest_as_ever(project_dir,
+                                                                              media):
+    refs, data = media
+    (project_dir / refs[2].path).unlink()
+    with MediaPool(project_dir, refs, missing_ok=True) as pool:
+        assert pool.missing == {refs[2].id}
+        pool.check()  # a missing file is not a problem here
+        out = np.full((1000, 2), np.nan, dtype=np.float32)
+        pool.read_into(refs[2].id, 10, out)
+        assert not out.any()
+        pool.read_into(refs[0].id, 10, out)
+        np.testing.assert_array_equal(out, expected_slice(data[refs[0].id], 10, 1000))
+        (project_dir / refs[0].path).unlink()  # gone while the pool was open: silent too
+        pool.close()
+        pool.read_into(refs[0].id, 10, out)
+        assert not out.any() and pool.missing == {refs[0].id, refs[2].id}
+
+
+def test_with_missing_ok_a_changed_file_is_still_a_problem(project_dir, media):
+    refs, _data = media
+    (project_dir / refs[2].path).unlink()
+    sf.write(project_dir / refs[1].path, np.zeros((5, 1), np.float32), RATE, subtype="FLOAT")
+    with MediaPool(project_dir, refs, missing_ok=True) as pool, \
+            pytest.raises(MediaError) as caught:
+        pool.check()
+    assert caught.value.problems == (
+        f"audio/Click.wav (media {refs[1].id}): 5 frames, the project expects 30001",)

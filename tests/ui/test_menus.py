@@ -29,11 +29,12 @@ DISABLED_WHEN_EMPTY = {
     "Edit/Split at Playhead", "Edit/Select All", "Edit/Clip Gain…", "File/Bounce…",
     "File/Open Recent", "Track/Remove Track", "Track/Rename Track…", "Track/Colour…",
     "Track/Show Takes", "Transport/Next Marker", "Transport/Previous Marker",
+    "File/Missing Media…",
 }
 # The demo song has clips, markers and a selected track, but no history and no selected clip.
 DISABLED_ON_THE_DEMO = {
     "Edit/Undo", "Edit/Redo", "Edit/Cut", "Edit/Copy", "Edit/Duplicate", "Edit/Delete",
-    "Edit/Clip Gain…", "File/Open Recent", "Track/Show Takes",
+    "Edit/Clip Gain…", "File/Open Recent", "Track/Show Takes", "File/Missing Media…",
 }
 
 
@@ -120,7 +121,8 @@ def test_the_demo_song_offers_its_commands(demo_window: MainWindow) -> None:
     drums = session.project.tracks[0]
     session.select_clips([drums.clips[0].id])
     now_disabled = disabled(demo_window)
-    assert now_disabled == {"Edit/Undo", "Edit/Redo", "File/Open Recent", "Track/Show Takes"}
+    assert now_disabled == {"Edit/Undo", "Edit/Redo", "File/Open Recent", "Track/Show Takes",
+                            "File/Missing Media…"}
 
 
 def test_adding_a_clip_offers_bounce_and_undo(empty_window: MainWindow) -> None:

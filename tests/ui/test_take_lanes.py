@@ -302,6 +302,27 @@ def test_clean_up_lists_the_unused_files_and_deletes_only_them_after_asking(
     assert "Nothing to clean up" in window.statusBar().currentMessage()
 
 
+def test_clean_up_is_an_undo_barrier(window: MainWindow) -> None:
+    """Undo past a clean-up would bring back takes whose files it deleted: it cannot."""
+    session = window.session
+    folder = session.folder
+    session.edit("Delete Take", lambda p: delete_take(p, "k1"))  # m1 becomes unused
+    assert window.undo_action.isEnabled()
+    questions: list[str] = []
+    window.confirm = lambda title, text: questions.append(text) or True
+    clean_up_action(window).trigger()
+    assert "can no longer be undone" in questions[0]
+    assert not (folder / "audio" / "m1.wav").exists()
+    assert not session.history.can_undo and not window.undo_action.isEnabled()
+    kept = session.project
+    window.undo_action.trigger()
+    assert session.project is kept
+    named = [ref.path for ref in session.project.media]
+    assert named == ["audio/g.wav"]
+    assert all((folder / path).is_file() for path in named)
+    assert [ref.path for ref in load_project(folder).media] == named
+
+
 def test_track_menu_shows_the_selected_tracks_takes(qtbot, window: MainWindow) -> None:
     session = window.session
     session.select_track("gtr")

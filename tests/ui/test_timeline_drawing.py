@@ -167,15 +167,22 @@ def test_polygon_and_envelope_from_arrays() -> None:
     assert np.flatnonzero(halved[:, 0]).tolist() == list(range(8, 13))  # [8.5, 13.5)
 
 
-def test_missing_audio_is_reported_once_naming_the_file(qtbot, tl: Timeline) -> None:
+def test_missing_audio_is_no_error_and_unreadable_audio_is_reported_once(qtbot,
+                                                                        tl: Timeline) -> None:
+    """A missing file is told by the window's missing-media bar and drawn hatched; a file
+    that is there but cannot be read is an error, named once."""
     errors: list[str] = []
     tl.session.errorRaised.connect(errors.append)
     (tl.session.folder / "audio" / "b.wav").unlink()
+    (tl.session.folder / "audio" / "a.wav").write_bytes(b"not audio at all")
     tl.view.cache.clear()
     qtbot.waitUntil(tl.view.waveforms_ready, timeout=10000)
     tl.view.lanes.grab()
     assert tl.view.waveforms_ready()
-    assert errors == ["cannot draw the waveform: audio/b.wav (media b): missing"]
+    project = tl.session.project
+    assert tl.view.cache.is_missing(tl.session.folder, project.media_ref("b"))
+    assert not tl.view.cache.is_missing(tl.session.folder, project.media_ref("a"))
+    assert len(errors) == 1 and errors[0].startswith("cannot draw the waveform: audio/a.wav")
 
 
 # --- track headers -----------------------------------------------------------------------

@@ -30,6 +30,7 @@ from daw.ui.session import Session
 from daw.ui.timeline import style
 from daw.ui.timeline.columns import Source, column_extremes, peak_source
 from daw.ui.timeline.fades import FadeCurves
+from daw.ui.timeline.missing_look import paint_missing
 from daw.ui.timeline.peak_cache import PeakCache
 from daw.ui.timeline.polygons import envelope_mask, premultiplied
 from daw.ui.timeline.samples import paint_samples
@@ -64,6 +65,8 @@ class _Job:
     height: int
     left: float
     width: float
+    missing: bool = False
+    """The media's file is missing: the body is drawn hatched."""
     extremes: tuple[np.ndarray, np.ndarray] | None = None
 
     def source(self, frames_per_pixel: float) -> float:
@@ -120,6 +123,7 @@ class ClipBody:
         for clip, colour, rect, selected in items:
             ref = refs[clip.media_id]
             reader = self.peaks.reader(folder, ref)
+            gone = reader is None and self.peaks.is_missing(folder, ref)
             height = max(1, round(rect.height()))
             x0, width = round(rect.left()), max(1, round(rect.width()))
             first = max(0, math.floor(area.left() - 2 - x0)) // TILE
@@ -129,7 +133,7 @@ class ClipBody:
                     clip.length_frames, clip.gain_db, clip.fade_in.length_frames,
                     clip.fade_in.shape, clip.fade_out.length_frames, clip.fade_out.shape,
                     clip.muted, colour.rgba(), selected, reader is not None, fpp, width, height,
-                    clip.stretch)
+                    clip.stretch, gone)
             tiles = []
             for tile in range(first, last + 1):
                 key = (body, tile)
@@ -137,7 +141,7 @@ class ClipBody:
                 if key not in self._tiles and key not in missing:
                     missing[key] = _Job(key, clip, ref, reader, colour, selected,
                                         min(TILE, width - tile * TILE), height,
-                                        -float(tile * TILE), float(width))
+                                        -float(tile * TILE), float(width), gone)
             placed.append(tiles)
         if missing:
             self._render(list(missing.values()), fpp)
@@ -192,6 +196,8 @@ class ClipBody:
             rect = QRectF(job.left, 0.0, job.width, height)
             if job.reader is not None and job.step(fpp) < 1.0:
                 self._paint_samples(painter, job, rect, fpp, look.wave)
+            if job.missing:
+                paint_missing(painter, rect, float(job.columns))
             self.fades.paint(painter, job.clip, rect, 0.0, float(job.columns), fpp)
             # The outline; of a body partly in this tile, only its edges here.
             edge = QRectF(QPointF(max(rect.left(), -4.0), 0.0),

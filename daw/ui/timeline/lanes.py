@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -26,7 +26,7 @@ from PySide6.QtGui import (
     QPen,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QToolTip, QWidget
 
 from daw.model import Project
 from daw.model.project import MASTER
@@ -37,6 +37,7 @@ from daw.ui.timeline.clip_painter import ClipPainter
 from daw.ui.timeline.geometry import Hit, LaneLayout, Zone, hit_test
 from daw.ui.timeline.gestures import Drag, FadeDrag, GainDrag, MoveDrag, RubberBand, TrimDrag
 from daw.ui.timeline.grid import beat_positions, beat_step
+from daw.ui.timeline.missing_look import missing_tip
 from daw.ui.timeline.peak_cache import PeakCache
 from daw.ui.timeline.recording import paint_takes
 from daw.ui.timeline.ruler import PUNCH_EDGE
@@ -233,6 +234,21 @@ class Lanes(QWidget):
             return None
         hit = self.hit_at(self.hover)
         return hit.clip_id if hit else None
+
+    def event(self, event: QEvent) -> bool:
+        """A tooltip over a clip whose file is missing names the file."""
+        if event.type() == QEvent.Type.ToolTip:
+            hit = self.hit_at(QPointF(event.pos()))
+            project, cache = self.session.project, self.clips.bodies.peaks
+            if hit is not None:
+                ref = project.media_ref(project.find_clip(hit.clip_id)[1].media_id)
+                if cache.is_missing(self.session.folder, ref):
+                    QToolTip.showText(event.globalPos(), missing_tip(project, hit.clip_id), self)
+                    return True
+            QToolTip.hideText()
+            event.ignore()
+            return True
+        return super().event(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.setFocus(Qt.FocusReason.MouseFocusReason)

@@ -4,6 +4,10 @@ The GUI thread asks for a media file's reader while painting; if its peaks are n
 a build (or a cache-file load) starts on a thread pool and the clip is drawn as a plain body
 until `ready` fires. The workers touch no widget: they emit a signal that Qt queues to the GUI
 thread.
+
+A media whose file is missing is not an error here: the window tells of missing files once,
+in its own bar, and the clips are drawn hatched (`is_missing`). Only a file that is there but
+cannot be read is reported through `failed`.
 """
 
 from __future__ import annotations
@@ -37,6 +41,9 @@ class PeakCache(QObject):
     failed = Signal(str)
     """A media file's waveform cannot be drawn: the message names the file and why."""
 
+    MISSING = "\0missing"
+    """The message of a build whose file is not there (not an error: see the module)."""
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         # Created before the relay, so it is destroyed (waiting for its workers) first.
@@ -47,6 +54,7 @@ class PeakCache(QObject):
         self._readers: dict[_Key, PeakReader] = {}
         self._pending: dict[_Key, tuple[threading.Event, Path]] = {}
         self._failed: set[_Key] = set()
+        self._missing: set[_Key] = set()
         self.blocks = SampleBlocks()
         """Samples the readers decoded around the view, for zooms finer than the peaks."""
 
@@ -65,6 +73,10 @@ class PeakCache(QObject):
 
     def _build(self, key: _Key, folder: Path, ref: MediaRef, cancel: threading.Event) -> None:
         """Runs in a worker thread."""
+        if not media_file(folder, ref).is_file():
+            if not cancel.is_set():
+                self._relay.built.emit(key, None, self.MISSING)
+            return
         try:
             peaks: Peaks | None = load_or_build(folder, ref, cancel=cancel)
             message = ""
@@ -83,7 +95,11 @@ class PeakCache(QObject):
             return
         if peaks is None:
             self._failed.add(key)
-            self.failed.emit(f"cannot draw the waveform: {message}")
+            if message == self.MISSING:
+                self._missing.add(key)
+                self.ready.emit()  # drawn hatched now
+            else:
+                self.failed.emit(f"cannot draw the waveform: {message}")
             return
         self._readers[key] = PeakReader(pending[1], peaks, name=key[2])
         self.ready.emit()
@@ -97,7 +113,24 @@ class PeakCache(QObject):
             reader.close()
         if key not in self._failed:
             self._failed.add(key)
-            self.failed.emit(f"cannot draw the waveform: {error}")
+            if folder is not None and not media_file(Path(folder), ref).is_file():
+                self._missing.add(key)  # deleted while the song is open
+                self.ready.emit()
+            else:
+                self.failed.emit(f"cannot draw the waveform: {error}")
+
+    def recheck_missing(self) -> None:
+        """Files found missing that are there again (put back in place by Locate) are drawn
+        from their peaks from now on."""
+        back = {key for key in self._missing if media_file(Path(key[0]), _ref(key)).is_file()}
+        if back:
+            self._missing -= back
+            self._failed -= back
+            self.ready.emit()
+
+    def is_missing(self, folder: Path | None, ref: MediaRef) -> bool:
+        """Whether the media's file was found missing (its clips are drawn hatched)."""
+        return (str(folder), ref.id, ref.path) in self._missing
 
     def settled(self, folder: Path | None, ref: MediaRef) -> bool:
         """Whether the media's peaks are loaded or failed (starting a build if neither)."""
@@ -116,9 +149,14 @@ class PeakCache(QObject):
         self._readers.clear()
         self.blocks.clear()
         self._failed.clear()
+        self._missing.clear()
 
     def shutdown(self) -> None:
         """Cancel the builds and wait for the workers, before the window goes away."""
         self.clear()
         self._pool.waitForDone()
 
+
+def _ref(key: _Key) -> MediaRef:
+    """A MediaRef with the key's id and path: enough to find its file."""
+    return MediaRef(key[1], key[2], 1, 1)
