@@ -140,16 +140,27 @@ def write_source(path: Path, spec: TrackSpec, frames: int, seed: int, index: int
     os.replace(partial, path)
 
 
+def _manifest(audio_dir: Path, specs: list[TrackSpec], frames: int,
+              seed: int) -> tuple[Path, dict[str, int]]:
+    return audio_dir.parent / "cache" / "bench-sources.json", {
+        "version": GENERATOR_VERSION, "tracks": len(specs), "frames": frames, "seed": seed,
+        "rate": RATE}
+
+
+def sources_ready(audio_dir: Path, specs: list[TrackSpec], frames: int, seed: int) -> bool:
+    """Whether an earlier run left these track files in `audio_dir`."""
+    manifest, wanted = _manifest(audio_dir, specs, frames, seed)
+    return manifest.is_file() and json.loads(manifest.read_text()) == wanted and all(
+        (audio_dir / s.filename).is_file()
+        and sf.info(str(audio_dir / s.filename)).frames == frames for s in specs)
+
+
 def ensure_sources(audio_dir: Path, specs: list[TrackSpec], frames: int, seed: int) -> float:
     """Generate the track files unless an earlier run left the same ones; returns seconds."""
-    manifest = audio_dir.parent / "cache" / "bench-sources.json"
-    wanted = {"version": GENERATOR_VERSION, "tracks": len(specs), "frames": frames,
-              "seed": seed, "rate": RATE}
-    paths = [audio_dir / s.filename for s in specs]
-    if manifest.is_file() and json.loads(manifest.read_text()) == wanted and all(
-        p.is_file() and sf.info(str(p)).frames == frames for p in paths
-    ):
+    if sources_ready(audio_dir, specs, frames, seed):
         return 0.0
+    manifest, wanted = _manifest(audio_dir, specs, frames, seed)
+    paths = [audio_dir / s.filename for s in specs]
     audio_dir.mkdir(parents=True, exist_ok=True)
     manifest.parent.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
