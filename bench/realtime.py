@@ -442,7 +442,7 @@ def report(r: dict[str, Any]) -> str:
 # --- command line ---------------------------------------------------------------------------
 
 
-def _blocks(text: str) -> list[int]:
+def block_sizes(text: str) -> list[int]:
     try:
         blocks = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
@@ -456,7 +456,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0,
                         help="playback time per block size")
-    parser.add_argument("--blocks", type=_blocks, default=[256, 1024],
+    parser.add_argument("--blocks", type=block_sizes, default=[256, 1024],
                         help="device block sizes (= server periods), comma-separated")
     parser.add_argument("--workdir", type=Path,
                         help="where to generate the song (kept, and reused by the next run; "

@@ -389,15 +389,26 @@ def compare_spans(ours: Path, reference: Path, spans: list[tuple[int, int]]) -> 
 # --- fresh processes for peak memory ---------------------------------------------------------
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident memory since exec (VmHWM), in MiB."""
+def _status_mb(key: str) -> float | None:
+    """A memory figure of this process from /proc/self/status (``VmHWM``, ``VmRSS``), MiB."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{key}:"):
                 return int(line.split()[1]) / 1024.0
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return None
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory since exec (VmHWM), in MiB."""
+    peak = _status_mb("VmHWM")
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0 if peak is None else peak
+
+
+def rss_mb() -> float | None:
+    """This process's resident memory now (VmRSS), in MiB; None where /proc has no figure."""
+    return _status_mb("VmRSS")
 
 
 def child_main(mode: str, paths: list[str]) -> int:
