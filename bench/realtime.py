@@ -23,12 +23,9 @@ engine thread, the burner, the process and every other process on the machine.
 from __future__ import annotations
 
 import argparse
-import glob
 import os
-import re
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -42,6 +39,7 @@ for _path in (ROOT, BENCH):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
+from jack_log import log_size, server_log, server_xruns  # noqa: E402
 from render import (  # noqa: E402
     RATE,
     SEED,
@@ -55,7 +53,6 @@ from render import (  # noqa: E402
 from daw.engine.transport import SWITCH_INTERVAL, Engine, EngineConfig, EngineState  # noqa: E402
 from daw.model.store import load_project, save_project  # noqa: E402
 from tests.realtime.jack_harness import (  # noqa: E402
-    JackServer,
     JackUnavailable,
     jack_device_index,
     jack_server_factory,
@@ -68,9 +65,6 @@ SETTLE_S = 1.0
 """Time between opening the device (and starting the burner) and pressing play: the server
 reports a few xruns while a client joins its graph, which are not playback's."""
 AIM_UNDERRUNS = 0
-
-CLIENT_LATE = "was not finished"
-SERVER_LATE = re.compile(r"JackTimedDriver::Process XRun = (\d+) usec")
 
 
 # --- the load -------------------------------------------------------------------------------
@@ -128,39 +122,6 @@ def thread_cpu_seconds(native_id: int | None) -> float | None:
 def process_cpu_seconds() -> float:
     t = os.times()
     return t.user + t.system
-
-
-def server_log(server: JackServer) -> Path | None:
-    """The harness writes jackd's output to ``<tmp>/<server name>-*.log``; None if not found."""
-    found = glob.glob(os.path.join(tempfile.gettempdir(), f"{glob.escape(server.name)}-*.log"))
-    return Path(found[0]) if len(found) == 1 else None
-
-
-def log_size(log: Path | None) -> int | None:
-    """Where the log ends now, so that only what follows is counted later."""
-    if log is None:
-        return None
-    try:
-        return log.stat().st_size
-    except OSError:
-        return None
-
-
-def server_xruns(log: Path | None, since: int | None) -> dict[str, float] | None:
-    """What the server logged after byte `since`: cycles in which our client had not finished
-    (``client_late``), and cycles in which its own timer woke late (``server_late``, with the
-    total and the longest delay in ms, as jackd reports them)."""
-    if log is None or since is None:
-        return None
-    try:
-        with open(log, "rb") as f:
-            f.seek(since)
-            text = f.read().decode(errors="replace")
-    except OSError:
-        return None
-    delays = [int(m.group(1)) / 1000.0 for m in SERVER_LATE.finditer(text)]
-    return {"client_late": text.count(CLIENT_LATE), "server_late": len(delays),
-            "server_late_total_ms": sum(delays), "server_late_max_ms": max(delays, default=0.0)}
 
 
 def machine_busy_seconds() -> float | None:
@@ -481,7 +442,7 @@ def report(r: dict[str, Any]) -> str:
 # --- command line ---------------------------------------------------------------------------
 
 
-def _blocks(text: str) -> list[int]:
+def block_sizes(text: str) -> list[int]:
     try:
         blocks = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
@@ -495,7 +456,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0,
                         help="playback time per block size")
-    parser.add_argument("--blocks", type=_blocks, default=[256, 1024],
+    parser.add_argument("--blocks", type=block_sizes, default=[256, 1024],
                         help="device block sizes (= server periods), comma-separated")
     parser.add_argument("--workdir", type=Path,
                         help="where to generate the song (kept, and reused by the next run; "

@@ -140,16 +140,27 @@ def write_source(path: Path, spec: TrackSpec, frames: int, seed: int, index: int
     os.replace(partial, path)
 
 
+def _manifest(audio_dir: Path, specs: list[TrackSpec], frames: int,
+              seed: int) -> tuple[Path, dict[str, int]]:
+    return audio_dir.parent / "cache" / "bench-sources.json", {
+        "version": GENERATOR_VERSION, "tracks": len(specs), "frames": frames, "seed": seed,
+        "rate": RATE}
+
+
+def sources_ready(audio_dir: Path, specs: list[TrackSpec], frames: int, seed: int) -> bool:
+    """Whether an earlier run left these track files in `audio_dir`."""
+    manifest, wanted = _manifest(audio_dir, specs, frames, seed)
+    return manifest.is_file() and json.loads(manifest.read_text()) == wanted and all(
+        (audio_dir / s.filename).is_file()
+        and sf.info(str(audio_dir / s.filename)).frames == frames for s in specs)
+
+
 def ensure_sources(audio_dir: Path, specs: list[TrackSpec], frames: int, seed: int) -> float:
     """Generate the track files unless an earlier run left the same ones; returns seconds."""
-    manifest = audio_dir.parent / "cache" / "bench-sources.json"
-    wanted = {"version": GENERATOR_VERSION, "tracks": len(specs), "frames": frames,
-              "seed": seed, "rate": RATE}
-    paths = [audio_dir / s.filename for s in specs]
-    if manifest.is_file() and json.loads(manifest.read_text()) == wanted and all(
-        p.is_file() and sf.info(str(p)).frames == frames for p in paths
-    ):
+    if sources_ready(audio_dir, specs, frames, seed):
         return 0.0
+    manifest, wanted = _manifest(audio_dir, specs, frames, seed)
+    paths = [audio_dir / s.filename for s in specs]
     audio_dir.mkdir(parents=True, exist_ok=True)
     manifest.parent.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
@@ -378,15 +389,26 @@ def compare_spans(ours: Path, reference: Path, spans: list[tuple[int, int]]) -> 
 # --- fresh processes for peak memory ---------------------------------------------------------
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident memory since exec (VmHWM), in MiB."""
+def _status_mb(key: str) -> float | None:
+    """A memory figure of this process from /proc/self/status (``VmHWM``, ``VmRSS``), MiB."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{key}:"):
                 return int(line.split()[1]) / 1024.0
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return None
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory since exec (VmHWM), in MiB."""
+    peak = _status_mb("VmHWM")
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0 if peak is None else peak
+
+
+def rss_mb() -> float | None:
+    """This process's resident memory now (VmRSS), in MiB; None where /proc has no figure."""
+    return _status_mb("VmRSS")
 
 
 def child_main(mode: str, paths: list[str]) -> int:
