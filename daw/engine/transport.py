@@ -16,15 +16,14 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from daw.dsp.click import Metronome
-from daw.engine.audio_io import AudioDeviceError, AudioIO, StreamInfo
+from daw.engine.audio_io import AudioIO, StreamInfo
 from daw.engine.click_sounds import click_sounds
-from daw.engine.devices import AudioUnavailable, Device, DeviceNotFound, choose_rate, find_device
+from daw.engine.engine_device import DeviceMixin
 from daw.engine.engine_live import LiveEditMixin
 from daw.engine.engine_recording import RecordingMixin
 from daw.engine.engine_state import (
@@ -51,7 +50,7 @@ SWITCH_INTERVAL = 0.001
 starves the render thread (measured; see the architecture guide)."""
 
 
-class Engine(RecordingMixin, LiveEditMixin):
+class Engine(DeviceMixin, RecordingMixin, LiveEditMixin):
     """Plays and records a project. Create it, `start()` it, `open_device(...)`, then use the
     transport. `shutdown()` stops the thread and closes the device."""
 
@@ -304,62 +303,6 @@ class Engine(RecordingMixin, LiveEditMixin):
         self._renditions.close(wait=False)
         self._quit = True
 
-    def _do_open(self, output, input_device, block_size, input_channels) -> StreamInfo:
-        self._do_close()
-        try:
-            out_dev = find_device(output, "output")
-            in_dev = None
-            try:
-                in_dev = find_device(input_device, "input")
-            except Exception:  # no input device: play only
-                if input_device is not None:
-                    raise
-            if in_dev is None or input_channels == 0:
-                channels = 0  # play only
-            else:
-                channels = input_channels or min(2, in_dev.max_input_channels)
-            rate = self._device_rate(out_dev)
-            io = AudioIO(out_dev.index, None if in_dev is None else in_dev.index, rate,
-                         block_size, channels)
-            io.start()
-            if io.input is not None:
-                io.queue(io.input)
-        except (AudioDeviceError, AudioUnavailable, DeviceNotFound, LookupError,
-                ValueError) as error:
-            message = str(error)
-            if "bounce still work" not in message:
-                message = f"Cannot open the audio device: {message}. Editing and bounce still work."
-            self.state = replace(self.state, message=message, device=None)
-            raise EngineError(message) from error
-        self._io = io
-        self._input_block = np.zeros((2048, max(channels, 1)), dtype=np.float32)
-        self._peaks = np.zeros(max(channels, 1))
-        self._rebuild_playback()
-        self._rebuild_monitor()
-        self.state = replace(self.state, device=io.info, message=self._describe(io.info))
-        return io.info
-
-    def _device_rate(self, device: Device) -> int:
-        return choose_rate(self._project.sample_rate, device, "output")
-
-    @staticmethod
-    def _describe(info: StreamInfo) -> str:
-        latency_ms = 1000 * (info.output_latency_frames + info.input_latency_frames) / info.rate
-        return (f"{info.output_device} · {info.rate} Hz · {info.block_size} frames · "
-                f"round trip {latency_ms:.1f} ms (reported)")
-
-    def _do_close(self) -> None:
-        self._halt_playback()
-        self._end_recording()
-        if self._io is not None:
-            self._io.close()
-            self._io = None
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
-        self._feeder = None
-        self._monitor = None
-
     def _rebuild_playback(self) -> None:
         io = self._io
         if io is None:
@@ -375,24 +318,6 @@ class Engine(RecordingMixin, LiveEditMixin):
                                       self.config.render_chunk_frames)
         self._feeder.master_meter = MasterMeter(self._project.sample_rate)
         self._apply_transport_options()
-
-    def _rebuild_monitor(self) -> None:
-        io = self._io
-        if io is None or io.input is None:
-            self._monitor = None
-            return
-        tracks = [t for t in self._project.tracks if t.monitor]
-        if not tracks:
-            if self._monitor is not None:
-                self._monitor.stop()
-            self._monitor = None
-            return
-        if self._monitor is None:
-            self._monitor = Monitor(io)
-        self._monitor.configure(tracks)
-
-    def _monitor_active(self) -> bool:
-        return self._monitor is not None
 
     def _apply_transport_options(self) -> None:
         feeder = self._feeder

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from daw.engine import transport
+from daw.engine import engine_device
 from daw.engine.bounce import BounceSettings, bounce
 from daw.engine.devices import DeviceNotFound
 from daw.engine.transport import Engine, EngineError
@@ -21,7 +21,7 @@ def no_devices(name, kind):
 
 def test_engine_reports_no_device_and_bounce_still_works(song: Song, tmp_path: Path,
                                                          monkeypatch) -> None:
-    monkeypatch.setattr(transport, "find_device", no_devices)
+    monkeypatch.setattr(engine_device, "find_device", no_devices)
     song.media("a", tone(4800, 440))
     song.track("A")
     song.clip("A", "a", 0, "c")
