@@ -20,7 +20,8 @@ from tqdm import tqdm
 
 from daw import __version__
 from daw.dsp.effects import effect_ranges
-from daw.engine.analyze import FileAnalysis, analyze_file
+from daw.engine.analysis_text import analysis_text
+from daw.engine.analyze import analyze_file
 from daw.engine.bounce import (
     BIT_DEPTHS,
     FORMATS,
@@ -134,43 +135,6 @@ def _bounce_with_progress(project: Project, folder: Path, settings: BounceSettin
 BAR_FORMAT = "{l_bar}{bar}| {n:.1f}/{total:.1f} s [{elapsed}<{remaining}]"
 
 
-def _print_analysis(result: FileAnalysis) -> None:
-    levels = result.levels
-
-    def db(value: float) -> str:
-        return "-inf" if value == float("-inf") else f"{value:.2f}"
-
-    names = ["left", "right"] if result.channels == 2 else [f"ch{i + 1}" for i in
-                                                            range(result.channels)]
-    print(f"file:        {result.path}")
-    print(f"format:      {result.format} {result.subtype}")
-    print(f"duration:    {result.duration_seconds:.3f} s ({result.frames} frames)")
-    print(f"sample rate: {result.sample_rate} Hz")
-    print(f"channels:    {result.channels}")
-    if result.nonfinite_text is not None:
-        print(f"bad samples: {result.nonfinite_text}; measured as silence")
-    print(f"peak:        {db(levels.overall_peak_dbfs)} dBFS  ("
-          + ", ".join(f"{n} {db(v)}" for n, v in zip(names, levels.peak_dbfs, strict=True))
-          + ")")
-    print(f"RMS:         {db(levels.overall_rms_dbfs)} dBFS  ("
-          + ", ".join(f"{n} {db(v)}" for n, v in zip(names, levels.rms_dbfs, strict=True))
-          + ")")
-    print("DC offset:   " + ", ".join(f"{n} {v:+.6f}" for n, v in
-                                      zip(names, levels.dc_offset, strict=True)))
-    print(f"loudness:    {db(result.integrated_lufs)} LUFS integrated, "
-          f"range {result.loudness_range_lu:.2f} LU")
-    print(f"momentary:   max {db(result.max_momentary_lufs)} LUFS  (short-term max "
-          f"{db(result.max_short_term_lufs)} LUFS)")
-    print(f"true peak:   {db(result.true_peak_max_dbtp)} dBTP  ("
-          + ", ".join(f"{n} {db(v)}" for n, v in zip(names, result.true_peak_dbtp, strict=True))
-          + ")")
-    if result.stereo is not None:
-        stereo = result.stereo
-        print(f"stereo:      correlation {stereo.correlation:+.3f}, balance "
-              f"{db(stereo.balance_db)} dB (right vs left), side vs mid "
-              f"{db(stereo.side_to_mid_db)} dB")
-
-
 def cmd_analyze(args: argparse.Namespace) -> int:
     result = analyze_file(Path(args.file))
     if result.nonfinite_text is not None:
@@ -179,7 +143,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))
     else:
-        _print_analysis(result)
+        print(analysis_text(result))
     return 0
 
 
@@ -312,7 +276,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                                                         f", {buses} buses" if buses else "")
     print(f"Rendered the demo song '{project.name}' ({parts}, "
           f"sections: {', '.join(m.name for m in project.markers)}) to {output}\n")
-    _print_analysis(analyze_file(output))
+    print(analysis_text(analyze_file(output)))
     return 0
 
 
