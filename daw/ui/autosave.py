@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from daw.model.backups import write_autosave
+from daw.model.backups import discard_autosave, write_autosave
 from daw.model.disk import describe_write_error
 from daw.model.project import Project
 from daw.ui.session import Session
@@ -128,6 +128,15 @@ class Autosaver(QObject):
         self._written_project = self._pending_project
         self.written.emit(str(path))
         self._changed()  # edits made while it was writing
+
+    def discard(self) -> None:
+        """The person threw the changes away (Discard when closing the song): the autosave
+        goes too, so the next open does not offer them back."""
+        self._timer.stop()
+        self.wait()
+        self._written_project = self.session.project
+        if self.session.folder is not None:
+            discard_autosave(self.session.folder)
 
     def wait(self, timeout: float = 10.0) -> None:
         """Block until a write in progress is finished (tests, closing the window)."""

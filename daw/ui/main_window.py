@@ -213,7 +213,10 @@ class MainWindow(QMainWindow):
             | QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
-        return answer == QMessageBox.StandardButton.Discard
+        if answer == QMessageBox.StandardButton.Discard:
+            self.autosaver.discard()
+            return True
+        return False
 
     def new_project(self, path: Path | None = None) -> bool:
         """Make an empty song in a new folder (asked for when `path` is None) and open it."""

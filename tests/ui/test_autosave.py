@@ -151,3 +151,21 @@ def test_a_damaged_project_without_a_chosen_backup_changes_nothing(window: MainW
     before = window.session
     assert not window.open_project(folder)
     assert window.session is before and "not valid JSON" in window.last_error
+
+
+def test_discarding_the_changes_discards_the_autosave(window: MainWindow, qtbot, tmp_path,
+                                                      monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    window.set_autosave_interval(0.05)
+    first = window.session.folder
+    window.session.edit("Tempo", lambda p: ops.set_tempo(p, 101.0))
+    qtbot.waitUntil(lambda: autosave_path(first).is_file(), timeout=5000)
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args: QMessageBox.StandardButton.Discard)
+    assert window.open_project(song(tmp_path))
+    assert not autosave_path(first).exists()  # nothing offered back at the next open
+    asked: list[str] = []
+    window.confirm = lambda title, text: asked.append(text) or True
+    assert window.open_project(first)
+    assert asked == [] and window.session.project.tempo_bpm == 120.0
