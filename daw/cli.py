@@ -74,6 +74,8 @@ def _seconds_to_frames(seconds: float, rate: int, what: str) -> int:
 def cmd_render(args: argparse.Namespace) -> int:
     if args.marker and (args.start is not None or args.end is not None):
         raise UsageError("give either --marker or --start/--end, not both")
+    if args.no_tail and args.tail is not None:
+        raise UsageError("give either --tail or --no-tail, not both")
     for option, seconds in (("--start", args.start), ("--end", args.end)):
         if seconds is not None and seconds < 0:
             raise UsageError(f"{option} must not be negative (got {seconds:g} s)")
@@ -94,7 +96,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     settings = BounceSettings(
         Path(args.output), start, end, args.bit_depth, args.rate, format=args.format,
         dither=not args.no_dither, mastered=not args.unmastered,
-        stems_dir=None if args.stems is None else Path(args.stems), report=not args.no_report)
+        stems_dir=None if args.stems is None else Path(args.stems), report=not args.no_report,
+        tail=0.0 if args.no_tail else args.tail)
     try:
         check_options(settings)
     except BounceError as error:
@@ -358,6 +361,10 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--start", type=float, help="start of the range, in seconds")
     render.add_argument("--end", type=float, help="end of the range, in seconds")
     render.add_argument("--marker", help="render from this marker to the next one")
+    render.add_argument("--tail", type=float, metavar="SECONDS", help="render on past the end "
+                        "while reverbs and echoes sound (to -90 dBFS), for at most SECONDS; "
+                        "default 30 to the song's end, none with --end or --marker")
+    render.add_argument("--no-tail", action="store_true", help="end at the last clip's end")
     render.add_argument("--unmastered", action="store_true",
                         help="leave the master chain out (the master fader stays)")
     render.add_argument("--stems", metavar="DIR", help="also write one file per track and "

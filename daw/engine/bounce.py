@@ -42,6 +42,7 @@ from daw.engine.plan import compile_plan
 from daw.engine.renderer import DEFAULT_MAX_BLOCK, FarmError, Renderer
 from daw.engine.renditions import RenditionCache
 from daw.engine.stems import stem_paths
+from daw.engine.tail import TailCut, check_tail, quiet_window, tail_frames
 from daw.engine.track_farm import TrackFarm
 from daw.media import MediaPool
 from daw.model.disk import describe_write_error
@@ -100,6 +101,11 @@ class BounceSettings:
     """A folder for one file per track and bus (made if missing); None: no stems."""
     report: bool = True
     """Write ``<name>.loudness.json`` and ``<name>.loudness.txt`` beside the file."""
+    tail: float | None = None
+    """The longest tail, in seconds, rendered past the range's end while reverbs and echoes
+    still sound (it stops once everything stays below −90 dBFS; see `daw.engine.tail`).
+    None: 30 s when the range runs to the song's end (`end_frame` None), none for a range
+    given an end (a loop, a marker, --end), which ends where asked. 0: no tail."""
 
 
 MAX_WORKERS = 4
@@ -179,6 +185,10 @@ def check_options(settings: BounceSettings) -> str:
         raise BounceError(f"the range starts before the song (frame {settings.start_frame})")
     if settings.end_frame is not None and settings.end_frame <= settings.start_frame:
         raise BounceError("nothing to render: the range ends where it starts or before")
+    try:
+        check_tail(settings.tail)
+    except ValueError as error:
+        raise BounceError(str(error)) from None
     return kind
 
 
@@ -244,6 +254,7 @@ def bounce(
     media problems (a file changed or unreadable) refuse the bounce."""
     kind, start, end, out_rate = _check(project, Path(project_dir), settings)
     target = Path(settings.path)
+    limit = end + tail_frames(project, settings.tail, settings.end_frame is None)
     if not settings.mastered:
         project = replace(project, master=replace(project.master, effects=()))
     stems_dir = None if settings.stems_dir is None else Path(settings.stems_dir)
@@ -261,7 +272,7 @@ def bounce(
 
             def writer(path: Path, seed: int) -> AudioWriter:
                 made = AudioWriter(path, kind, settings.bit_depth, project.sample_rate,
-                                   out_rate, end - start, settings.dither, seed)
+                                   out_rate, limit - start, settings.dither, seed)
                 writers.append(made)
                 return made
 
@@ -282,7 +293,7 @@ def bounce(
                          for index, (strip, path) in enumerate(paths.items())}
             delay = (chain_latency(project.master.effects, project.sample_rate)
                      if settings.mastered else 0)
-            steps = list(_steps(start, end, delay, bool(stems)))
+            steps = list(_steps(start, limit, delay, bool(stems)))
             workers = (auto_workers(project, (end - start) / project.sample_rate)
                        if settings.workers is None else settings.workers)
             farm = _start_farm(project, project_dir, steps, workers)
@@ -295,7 +306,9 @@ def bounce(
                 raise
             with renderer:
                 try:
-                    _render(renderer, main, stems, steps, start, end, progress, cancel)
+                    cut = TailCut([main, *stems.values()], start, end, limit,
+                                  quiet_window(project))
+                    tail = _render(renderer, cut, stems, steps, progress, cancel) - end
                     faults = renderer.faults
                 except FarmError as error:
                     raise BounceError(f"{target}: could not bounce ({error})") from error
@@ -313,8 +326,9 @@ def bounce(
     _remove_if_empty(stems_dir if made_dir else None)
     failures = [w.error for w in writers if w.error is not None]
     if settings.report and main.error is None:
-        info = _describe(settings, kind, start, end, project.sample_rate, out_rate,
+        info = _describe(settings, kind, start, end + tail, project.sample_rate, out_rate,
                          [w.target.name for w in stems.values() if w.error is None])
+        info["tail_seconds"] = tail / project.sample_rate
         info["silenced"] = [f.as_dict(project.sample_rate) for f in faults]
         info["missing_media"] = [{"path": use.ref.path, "media_id": use.ref.id,
                                   "tracks": list(use.tracks), "clips": list(use.clips)}
@@ -416,30 +430,30 @@ def _start_farm(project: Project, project_dir: Path, steps: list[_Step],
         return None
 
 
-def _render(renderer: Renderer, main: AudioWriter, stems: dict[str, AudioWriter],
-            steps: list[_Step], start: int, end: int, progress: Progress | None,
-            cancel: threading.Event | None) -> None:
-    """One pass over the range, feeding the main file and every stem block by block."""
+def _render(renderer: Renderer, cut: TailCut, stems: dict[str, AudioWriter],
+            steps: list[_Step], progress: Progress | None,
+            cancel: threading.Event | None) -> int:
+    """One pass over the range and its tail, feeding the main file and every stem block by
+    block through `cut`, which ends them all where the tail dies out; return that frame."""
     block = np.zeros((BOUNCE_BLOCK, 2), dtype=np.float32)
     stem_blocks = {strip: np.zeros((BOUNCE_BLOCK, 2), dtype=np.float32) for strip in stems}
-    main_left = stems_left = end - start
+    main = cut.writers[0]
+    total = cut.end - cut.start
     for step in steps:
         if cancel is not None and cancel.is_set():
             raise BounceCancelled("bounce cancelled")
         n = step.frames
         renderer.render(step.position, block[:n],
                         {k: v[:n] for k, v in stem_blocks.items()} if stems else None)
-        if step.main:
-            main_left -= step.main
-            main.write(block[step.dropped:step.dropped + step.main], main_left == 0)
-        if step.stems:
-            stems_left -= step.stems
-            for strip, stem in stems.items():
-                stem.write(stem_blocks[strip][:step.stems], stems_left == 0)
+        done = cut.take([block[step.dropped:step.dropped + step.main],
+                         *(stem_blocks[strip][:step.stems] for strip in stems)])
         if progress is not None:
-            progress(min(step.position + n - start, end - start), end - start)
+            progress(min(step.position + n - cut.start, total), total)
         if main.error is not None and all(s.error is not None for s in stems.values()):
             break  # no file left to write: what failed is told by the caller
+        if done:
+            break
+    return cut.finish()
 
 
 def _describe(settings: BounceSettings, kind: str, start: int, end: int, rate: int,

@@ -99,6 +99,7 @@ class AudioWriter:
         self.target = target
         self.partial = partial_path(target)
         self.expected = output_frames(frames, rate, out_rate)
+        self._rates = (rate, out_rate)
         self.written = 0
         self.error: str | None = None
         self._quantizer = (None if bit_depth == "32f"
@@ -139,6 +140,11 @@ class AudioWriter:
             self._fail(error)
             return
         self.written += len(samples)
+
+    def shorten(self, frames: int) -> None:
+        """Make the file `frames` long (at the project rate) instead of the length it was
+        made for: a bounce's tail that died out before its cap. Call before the last write."""
+        self.expected = output_frames(frames, *self._rates)
 
     def close(self) -> None:
         """Finish the partial file (its header is written on close, which can fail too)."""

@@ -15,6 +15,11 @@ from daw.model.ops import _replace_track, _track_index, _unique_id
 from daw.model.project import Project, Send, Track, send_target
 
 BUS_COLOUR = "#8d96a0"
+NEW_SEND_DB = -10.0
+"""The level a new send starts at. At 0 dB a send to a reverb drowns the track and adds its
+whole level to the bus (several at once soon clip it); at -inf the send seems not to work
+until it is found and raised. -10 dB is heard at once, well below the dry track, and far
+from clipping."""
 
 
 def add_bus(project: Project, name: str, *, bus_id: str | None = None,
@@ -39,7 +44,7 @@ def set_send(project: Project, track_id: str, bus_id: str, *, level_db: float | 
              pre_fader: bool | None = None) -> Project:
     """Add a send from a track to a bus, or change its level or tap point.
 
-    A new send starts at 0 dB, after the fader, unless told otherwise."""
+    A new send starts at NEW_SEND_DB (-10 dB), after the fader, unless told otherwise."""
     track = project.tracks[_track_index(project, track_id)]
     bus = _bus(project, bus_id)
     if bus.id == track.id:
@@ -47,7 +52,7 @@ def set_send(project: Project, track_id: str, bus_id: str, *, level_db: float | 
     old = track.send(bus_id)
     send = Send(
         bus_id,
-        (old.level_db if old else 0.0) if level_db is None else float(level_db),
+        (old.level_db if old else NEW_SEND_DB) if level_db is None else float(level_db),
         (old.pre_fader if old else False) if pre_fader is None else bool(pre_fader),
     )
     validate.check_gain_db(send.level_db, f"send from {track.name!r} to {bus.name!r}")

@@ -38,6 +38,7 @@ from daw.engine.bounce import (
     marker_range,
 )
 from daw.engine.bounce_report import report_paths
+from daw.engine.tail import DEFAULT_TAIL_SECONDS
 from daw.media import MediaError
 from daw.ui.session import Session
 
@@ -137,7 +138,12 @@ class BounceDialog(QDialog):
                                  "and its automation stay")
         self.report = QCheckBox("Loudness report beside the file (.loudness.json, .txt)")
         self.report.setChecked(True)
-        for box in (self.dither, self.mastered, self.report):
+        self.tails = QCheckBox("Render tails (reverb, echoes) past the end")
+        self.tails.setChecked(True)
+        self.tails.setToolTip(f"Go on until they fall below −90 dBFS, for up to "
+                              f"{DEFAULT_TAIL_SECONDS:g} s. On for the whole song; a loop or a "
+                              "marker's section ends where it ends unless this is ticked")
+        for box in (self.dither, self.mastered, self.tails, self.report):
             form.addRow("", box)
 
         self.path = QLineEdit(str(self._default_path()))
@@ -174,6 +180,8 @@ class BounceDialog(QDialog):
         self._target: Path | None = None
         self._close_when_stopped = False
         self.range.currentIndexChanged.connect(self._update)
+        self.range.currentIndexChanged.connect(
+            lambda: self.tails.setChecked(self.range.currentData() == WHOLE))
         self.format.currentIndexChanged.connect(self._format_changed)
         self.depth.currentIndexChanged.connect(self._update)
         self.stems.toggled.connect(self._update)
@@ -229,7 +237,7 @@ class BounceDialog(QDialog):
         self.stems_dir.setEnabled(idle and self.stems.isChecked())
         self.browse_stems.setEnabled(idle and self.stems.isChecked())
         for widget in (self.range, self.format, self.depth, self.rate, self.mastered,
-                       self.report, self.stems, self.path, self.browse_path, self.start,
+                       self.tails, self.report, self.stems, self.path, self.browse_path, self.start,
                        self.close_button):
             widget.setEnabled(idle)
         self.cancel.setEnabled(not idle)
@@ -247,7 +255,8 @@ class BounceDialog(QDialog):
             sample_rate=self.rate.currentData(), format=self.format.currentData(),
             dither=self.dither.isChecked(), mastered=self.mastered.isChecked(),
             stems_dir=Path(self.stems_dir.text()) if self.stems.isChecked() else None,
-            report=self.report.isChecked())
+            report=self.report.isChecked(),
+            tail=DEFAULT_TAIL_SECONDS if self.tails.isChecked() else 0.0)
 
     # --- running ----------------------------------------------------------------------------
 

@@ -371,7 +371,8 @@ def test_a_bounce_by_render_processes_writes_the_same_file(song: Song, tmp_path)
                                                            bit_depth="32f", workers=2))
     samples = sf.read(one, dtype="float32")[0]  # (the files' PEAK chunks hold a time)
     np.testing.assert_array_equal(sf.read(two, dtype="float32")[0], samples)
-    np.testing.assert_array_equal(samples, song.render())
+    mix = song.render()  # the song to its last clip; the bounce goes on with the tails
+    np.testing.assert_array_equal(samples[:len(mix)], mix)
     assert 1 <= auto_workers(song.project, seconds=600.0) <= 4
     song.project = song.project.with_tracks(tuple(replace(t, effects=())
                                                   for t in song.project.tracks))

@@ -184,7 +184,8 @@ def test_bounce_reports_the_silenced_strip(make_song, tmp_path: Path) -> None:
     warnings: list[str] = []
     target = tmp_path / "mix.wav"
     with np.errstate(over="ignore", invalid="ignore"):
-        bounce(song.project, song.folder, BounceSettings(target, bit_depth="32f", workers=2),
+        bounce(song.project, song.folder, BounceSettings(target, bit_depth="32f", workers=2,
+                                                         tail=0.0),
                warn=warnings.append)
     assert len(warnings) == 1 and warnings[0].startswith(
         "Bad: its effects produced NaN or infinite samples at 0.000 s; the strip was muted")

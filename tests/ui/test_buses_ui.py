@@ -190,23 +190,24 @@ def test_a_send_is_added_from_the_strip_and_its_level_dragged(qtbot, mixer: Mixe
     section = mixer.strip_for("drums").sends
     assert section.rows == {}
     pick_from_popup(qtbot, section.add_button, "Reverb")
-    assert session.project.track("drums").sends == (Send("rev", 0.0, False),)
+    assert session.project.track("drums").sends == (Send("rev", -10.0, False),)
     assert session.history.undo_label == "Add Send"
     level = section.rows["rev"].level
-    assert level.name == "Reverb" and level.label() == "Reverb"
+    assert section.rows["rev"].name.text == "Reverb" and level.label() == "−10.0 dB"
 
     qtbot.waitUntil(lambda: level.isVisible() and level.width() < STRIP_WIDTH)  # laid out
     steps = undo_steps(session)
-    start = QPoint(level.pixel_for_value(0.0), level.height() // 2)
+    start = QPoint(level.pixel_for_value(-10.0), level.height() // 2)
     end = QPoint(start.x() - 18, start.y())
     qtbot.mousePress(level, LEFT, pos=start)
     for i in range(1, 7):
         qtbot.mouseMove(level, start + (end - start) * (i / 6))
     qtbot.mouseRelease(level, LEFT, pos=end)
     wanted = level.value_at_pixel(end.x())
-    assert wanted < -3.0
+    assert wanted < -13.0
     assert session.project.track("drums").send("rev").level_db == wanted
     assert level.value() == wanted
+    assert level.label() == f"−{-wanted:.1f} dB"
     assert undo_steps(session) == steps + 1
     assert session.history.undo_label == "Send Level"
 
@@ -258,7 +259,7 @@ def test_a_send_that_would_make_a_loop_is_refused_with_its_reason(
 def test_a_renamed_bus_is_renamed_in_the_send_row(mixer: MixerPanel, session: Session) -> None:
     session.edit("Send", lambda p: set_send(p, "drums", "rev"))
     session.edit("Rename", lambda p: ops.rename_track(p, "rev", "Plate"))
-    assert mixer.strip_for("drums").sends.rows["rev"].level.name == "Plate"
+    assert mixer.strip_for("drums").sends.rows["rev"].name.text == "Plate"
 
 
 def test_delete_in_the_window_deletes_the_selected_point_not_clips(qtbot,

@@ -67,9 +67,11 @@ def open_panel(qtbot, session: Session) -> MasteringPanel:
     return panel
 
 
-def feed(session: Session, reading: MasterMeterReading | None) -> None:
-    """What the session's poll does when the engine publishes a new state."""
-    session.engine_state = replace(session.engine_state, master_meter=reading)
+def feed(session: Session, reading: MasterMeterReading | None, playing: bool = True) -> None:
+    """What the session's poll does when the engine publishes a new state (while playing,
+    unless told otherwise)."""
+    session.engine_state = replace(session.engine_state, master_meter=reading,
+                                   playing=playing)
     session.engineStateChanged.emit()
 
 

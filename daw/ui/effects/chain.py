@@ -27,7 +27,14 @@ from PySide6.QtWidgets import (
 from daw.engine.presets import PresetError, PresetStore
 from daw.model import EditError, EffectSettings, Project, chains
 from daw.model.project import new_id
-from daw.ui.effects.chain_list import GR_ROLE, ID_ROLE, ChainList
+from daw.ui.effects.chain_list import (
+    FRAME_ROOM,
+    GR_ROLE,
+    ID_ROLE,
+    ROW_HEIGHT,
+    ROWS_SHOWN,
+    ChainList,
+)
 from daw.ui.effects.editor import EffectEditor
 from daw.ui.effects.params import default_params, friendly_name, menu_kinds, short_name
 from daw.ui.effects.presets import Prompts, StoreSource, fill_chain_menu, save_with_questions
@@ -78,7 +85,7 @@ class ChainWidget(QWidget):
         self.preset_button = _tool_button("≡", "Chain presets: load, save, delete",
                                           self.preset_menu)
         self.list = ChainList()
-        self.list.setFixedHeight(50)  # three rows; the strip keeps the height it had
+        self.list.setFixedHeight(ROWS_SHOWN * ROW_HEIGHT + FRAME_ROOM)
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
         header.setSpacing(2)

@@ -5,7 +5,7 @@ and behaves the same on every platform) and which reports Delete as a request to
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,10 +23,22 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 GR_ROLE = Qt.ItemDataRole.UserRole + 1
 """A row's current gain reduction in dB, drawn as a small bar at its right edge."""
 GR_FULL_DB = 12.0
+ROW_HEIGHT = 14
+"""Every row is this tall, so the list's height shows a whole number of rows."""
+ROWS_SHOWN = 5
+"""Rows shown whole without scrolling (a mastering chain of five); more scroll."""
+FRAME_ROOM = 4
+"""Room for the list's frame, whatever the style draws (1 or 2 pixels a side)."""
 
 
 class _RowDelegate(QStyledItemDelegate):
-    """Paints a row as usual, then a thin gain-reduction bar down its right edge."""
+    """Paints a row as usual, then a thin gain-reduction bar down its right edge; every row
+    ROW_HEIGHT tall."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        size.setHeight(ROW_HEIGHT)
+        return size
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         super().paint(painter, option, index)

@@ -9,6 +9,7 @@ measuring is the engine's. A figure that has nothing to measure yet (−inf) rea
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent
@@ -233,10 +234,15 @@ class ClickableValue(QLabel):
         super().mouseReleaseEvent(event)
 
 
-def _warn(label: QLabel, red: bool) -> None:
-    """Red text for a figure over its limit (the style is set only when it changes: setting
-    a style sheet restyles the widget, too costly 30 times a second)."""
-    style = f"color: {RED_TEXT};" if red else ""
+DIM_TEXT = "#7a8087"
+"""A held figure from the last play, shown while stopped."""
+
+
+def _warn(label: QLabel, red: bool, dim: bool = False) -> None:
+    """Red text for a figure over its limit, grey for one held from the last play (the style
+    is set only when it changes: setting a style sheet restyles the widget, too costly 30
+    times a second)."""
+    style = f"color: {RED_TEXT};" if red else f"color: {DIM_TEXT};" if dim else ""
     if label.styleSheet() != style:
         label.setStyleSheet(style)
 
@@ -318,13 +324,21 @@ class MasterMeters(QWidget):
         layout.addLayout(correlation)
         self.show_reading(None, None)
 
-    def show_reading(self, reading: MasterMeterReading | None, target: Target | None) -> None:
-        """Show the engine's latest figures (None: nothing played yet) against `target`."""
+    def show_reading(self, reading: MasterMeterReading | None, target: Target | None,
+                     live: bool = True) -> None:
+        """Show the engine's latest figures (None: nothing played yet) against `target`.
+
+        Stopped (`live` False), what measures the moment (momentary and short-term loudness,
+        correlation) reads nothing, as nothing sounds; what was held over the last play
+        (integrated, range, maxima, peaks) stays, in grey, until play starts again."""
         self.reading, self.target = reading, target
         aim = target.integrated_lufs if target is not None else -14.0
         ceiling = target.true_peak_dbtp if target is not None else -1.0
         self.scale.set_target(aim)
         r = reading or MasterMeterReading()
+        if not live:
+            r = replace(r, momentary_lufs=-math.inf, short_term_lufs=-math.inf,
+                        correlation=0.0)
         for key, value, maximum in (
                 ("momentary", r.momentary_lufs, r.max_momentary_lufs),
                 ("short_term", r.short_term_lufs, r.max_short_term_lufs),
@@ -339,11 +353,13 @@ class MasterMeters(QWidget):
         self.over_ceiling = math.isfinite(r.true_peak_max_dbtp) and \
             r.true_peak_max_dbtp > ceiling
         self.true_peak.setText(format_value(r.true_peak_max_dbtp, "dBTP"))
-        _warn(self.true_peak, self.over_ceiling)
+        _warn(self.true_peak, self.over_ceiling, not live)
         sample_peak = max(r.sample_peak_dbfs, default=-math.inf)
         self.sample_peak.setText(format_value(sample_peak, "dBFS"))
-        _warn(self.sample_peak, sample_peak >= 0.0)
-        heard = reading is not None and r.seconds > 0
+        _warn(self.sample_peak, sample_peak >= 0.0, not live)
+        for held in (self.values["integrated"], self.loudness_range, self.maxima):
+            _warn(held, False, not live)
+        heard = live and reading is not None and r.seconds > 0
         self.correlation.set_value(r.correlation, heard)
         self.correlation_value.setText(f"{r.correlation:+.2f}" if heard else NOTHING)
         _warn(self.correlation_value, self.correlation.negative)

@@ -160,13 +160,15 @@ class MasteringPanel(QWidget):
         when nothing changed since the last time)."""
         if not self.isVisible():
             return
-        reading = self.session.engine_state.master_meter
-        shown = (reading, self.current_target())
-        if self._shown is not None and self._shown[0] is reading and self._shown[1] == shown[1]:
+        state = self.session.engine_state
+        reading = state.master_meter
+        shown = (reading, self.current_target(), state.playing)
+        if self._shown is not None and self._shown[0] is reading and \
+                self._shown[1:] == shown[1:]:
             return
         self._shown = shown
-        self.meters.show_reading(reading, shown[1])
-        if reading is None:
+        self.meters.show_reading(reading, shown[1], live=state.playing)
+        if reading is None or not state.playing:
             self.spectrum.set_spectrum((), ())
         else:
             self.spectrum.set_spectrum(reading.spectrum_centres_hz, reading.spectrum_db)

@@ -1,6 +1,6 @@
-"""The sends of a channel strip: a row per send (the bus's name, its level on the fader's law,
-a Pre toggle for a pre-fader send, Remove in its context menu) and a + button whose menu adds a
-send to a bus.
+"""The sends of a channel strip: a row per send (the bus's name and a Pre toggle on one line,
+under them a level bar on the fader's law that reads its level, "−10.0 dB"; Remove in its
+context menu) and a + button whose menu adds a send to a bus.
 
 Like the rest of the strip it shows the model and edits through the session: a level drag is
 one undo step (one gesture key per send), a double-click resets the level to 0 dB. A send that
@@ -29,7 +29,10 @@ from daw.ui.mixer.controls import DragControl
 from daw.ui.mixer.taper import db_to_position, format_db, position_to_db, quantize_db
 from daw.ui.session import Session
 
-ROW_HEIGHT = 16
+NAME_HEIGHT = 12
+LEVEL_HEIGHT = 14
+ROW_HEIGHT = NAME_HEIGHT + 1 + LEVEL_HEIGHT
+"""A send's two lines: the bus's name (and Pre), then its level bar."""
 ROWS_SHOWN = 2
 """Sends shown without scrolling; the section has the same height in every strip (the
 master's is empty), so the faders below line up."""
@@ -48,35 +51,48 @@ def _level_value(pos: float) -> float:
     return quantize_db(position_to_db(pos))
 
 
+class SendName(QWidget):
+    """The bus a send goes to, elided to the strip's width."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.setFixedHeight(NAME_HEIGHT)
+        self.setMinimumWidth(20)
+
+    def set_text(self, text: str) -> None:
+        self.text = text
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setFont(_small_font(self, 0.75))
+        painter.setPen(_TEXT)
+        text = painter.fontMetrics().elidedText(self.text, Qt.TextElideMode.ElideRight,
+                                                self.width())
+        painter.drawText(QRectF(self.rect()),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+        painter.end()
+
+
 class SendLevel(DragControl):
-    """A small horizontal level control for one send, -inf to +12 dB on the fader's law. It
-    shows the bus's name, and the level while the mouse is over it."""
+    """A horizontal level bar for one send, -inf to +12 dB on the fader's law, that always
+    reads its level ("−10.0 dB"): a send's level matters as much as its bus."""
 
     def __init__(self, level_db: float = 0.0, parent: QWidget | None = None) -> None:
         super().__init__(level_db, Qt.Orientation.Horizontal, 2.0, db_to_position,
                          _level_value, parent)
         self.grab_radius = 4.0
         self.pre_fader = False
-        self.name = ""
-        self.setFixedHeight(ROW_HEIGHT)
+        self.setFixedHeight(LEVEL_HEIGHT)
         self.setMinimumWidth(30)
 
     def sizeHint(self) -> QSize:
-        return QSize(50, ROW_HEIGHT)
+        return QSize(60, LEVEL_HEIGHT)
 
     def label(self) -> str:
-        """What the control reads: the level while hovered or dragged, else the bus."""
-        if self.is_dragging or self.underMouse():
-            return f"{format_db(self._value)} dB"
-        return self.name
-
-    def enterEvent(self, event) -> None:
-        self.update()
-        super().enterEvent(event)
-
-    def leaveEvent(self, event) -> None:
-        self.update()
-        super().leaveEvent(event)
+        """What the bar reads: its level in dB, with a true minus sign."""
+        return f"{format_db(self._value)} dB".replace("-", "−")
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -87,39 +103,43 @@ class SendLevel(DragControl):
         x = self._pixel_of_pos(db_to_position(self._value))
         painter.fillRect(QRectF(1, 1, max(0.0, x - 1), self.height() - 2),
                          _PRE_FILL if self.pre_fader else _FILL)
-        painter.setFont(_small_font(self, 0.7))
+        painter.setFont(_small_font(self, 0.75))
         painter.setPen(_TEXT)
-        text = painter.fontMetrics().elidedText(self.label(), Qt.TextElideMode.ElideRight,
-                                                self.width() - 6)
-        painter.drawText(body.adjusted(3, 0, -3, 0),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+        painter.drawText(body, Qt.AlignmentFlag.AlignCenter, self.label())
         painter.end()
 
 
 class SendRow(QWidget):
-    """One send: its level control (named after the bus) and the Pre toggle."""
+    """One send: the bus's name and the Pre toggle, above the level bar."""
 
     def __init__(self, section: SendsSection, bus_id: str) -> None:
         super().__init__()
         self.section = section
         self.bus_id = bus_id
+        self.name = SendName()
         self.level = SendLevel()
         self.pre = QToolButton()
         self.pre.setText("Pre")
         self.pre.setCheckable(True)
         self.pre.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.pre.setFixedSize(24, ROW_HEIGHT)
+        self.pre.setFixedSize(24, NAME_HEIGHT)
         self.pre.setFont(_small_font(self, 0.68))
         self.pre.setToolTip("Pre-fader: the send does not follow the track's fader")
         self.pre.setStyleSheet(
             "QToolButton { background: #3a3e43; color: #d8dadc; border: 1px solid #22252a;"
             " border-radius: 2px; padding: 0; }"
             " QToolButton:checked { background: #5c9ded; color: #15171a; }")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(2)
-        row.addWidget(self.level, 1)
-        row.addWidget(self.pre)
+        head = QHBoxLayout()
+        head.setContentsMargins(0, 0, 0, 0)
+        head.setSpacing(2)
+        head.addWidget(self.name, 1)
+        head.addWidget(self.pre)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(1)
+        column.addLayout(head)
+        column.addWidget(self.level)
+        self.setFixedHeight(ROW_HEIGHT)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(
             lambda pos: self.menu().exec(self.mapToGlobal(pos)))
@@ -134,7 +154,8 @@ class SendRow(QWidget):
                               "Drag (Shift: fine), double-click for 0 dB, right-click to "
                               "remove")
         self.pre.setChecked(send.pre_fader)
-        self.level.name = bus_name
+        self.name.set_text(bus_name)
+        self.name.setToolTip(f"Send to {bus_name}")
         self.level.pre_fader = send.pre_fader
         self.level.set_value(send.level_db)
         self.level.update()

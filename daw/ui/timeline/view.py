@@ -83,6 +83,8 @@ class TimelineView(EditCommands, QWidget):
         """Descriptions of the copied clips (`copy`), pasted at the playhead by `paste`."""
         self._syncing = False
         self._loop = session.engine_state.loop
+        self._position = session.engine_state.position_frame
+        """Where the playhead was last seen: a stopped transport that moved it jumped."""
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
         session.projectChanged.connect(self._project_changed)
@@ -128,18 +130,30 @@ class TimelineView(EditCommands, QWidget):
     def _engine_state_changed(self) -> None:
         state = self.session.engine_state
         self.headers.update_meters()
-        if self.view.follow_playhead and state.playing and self.lanes.drag is None:
-            width = self.lanes.width()
-            x = self.view.frame_to_x(state.position_frame)
-            if x < 0 or x > width - 8:
-                self.view.scroll_to(state.position_frame - 0.02 * width
-                                    * self.view.frames_per_pixel)
+        jumped = not state.playing and state.position_frame != self._position
+        self._position = state.position_frame
+        following = self.view.follow_playhead and state.playing
+        if self.lanes.drag is None and (jumped or following):
+            self._reveal_playhead(state.position_frame, ahead=not state.playing)
         if state.loop != self._loop:
             self._loop = state.loop
             self.lanes.invalidate()
             self.ruler.update()
         self.lanes.playhead_moved()
         self.ruler.playhead_moved()
+
+    def _reveal_playhead(self, frame: int, ahead: bool) -> None:
+        """Scroll to a playhead out of view: while playing (following it), and whenever the
+        stopped transport jumps (End, Home, a stop that returns to where play started), as
+        the playhead would otherwise move where no one sees it. Played, or jumped back, it
+        goes near the left edge, with what comes next in view; jumped ahead (End), near the
+        right edge, with what leads to it in view."""
+        width = self.lanes.width()
+        x = self.view.frame_to_x(frame)
+        if 0 <= x <= width - 8:
+            return
+        at = 0.8 if ahead and x > width - 8 else 0.02
+        self.view.scroll_to(max(0.0, frame - at * width * self.view.frames_per_pixel))
 
     # --- scrolling and zoom ---------------------------------------------------------------
 
