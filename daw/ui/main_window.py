@@ -40,6 +40,7 @@ from daw.ui.opening import offer_recovery, read_song, session_for
 from daw.ui.session import Session
 from daw.ui.timeline import TimelineView
 from daw.ui.timeline.ruler import toggle_punch
+from daw.ui.track_keys import can_toggle
 from daw.ui.transport_bar import TransportBar
 
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.oga *.aif *.aiff *.mp3);;All files (*)"
@@ -161,6 +162,8 @@ class MainWindow(QMainWindow):
             action.setEnabled(track is not None)
         for action in self.marker_actions:
             action.setEnabled(bool(s.project.markers))
+        for attribute, action in self.track_toggle_actions.items():
+            action.setEnabled(can_toggle(s, attribute))
         self.show_takes_action.setEnabled(any(t.id == track and t.takes
                                               for t in s.project.tracks))
         self.show_takes_action.setChecked(track in s.view.takes_shown)

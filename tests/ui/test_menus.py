@@ -29,6 +29,7 @@ DISABLED_WHEN_EMPTY = {
     "Edit/Split at Playhead", "Edit/Select All", "Edit/Clip Gain…", "File/Bounce…",
     "File/Open Recent", "Track/Remove Track", "Track/Rename Track…", "Track/Colour…",
     "Track/Show Takes", "Transport/Next Marker", "Transport/Previous Marker",
+    "Track/Mute / Unmute", "Track/Solo / Unsolo", "Track/Arm / Disarm for Recording",
 }
 # The demo song has clips, markers and a selected track, but no history and no selected clip.
 DISABLED_ON_THE_DEMO = {
