@@ -33,6 +33,7 @@ from daw.ui.cleanup import clean_up_project
 from daw.ui.device_banner import install_device_banner
 from daw.ui.help import about_text, shortcuts_html, walkthrough_html
 from daw.ui.help_dialog import HelpDialog
+from daw.ui.key_focus import KeyFocus
 from daw.ui.mastering import MasteringDock
 from daw.ui.menus import build_menus
 from daw.ui.mixer import MixerPanel
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.help_pages: dict[str, HelpDialog] = {}
         self.device_banner = install_device_banner(self, lambda: self.audio_settings())
         self.device_banner.follow(session)
+        self.key_focus = KeyFocus(self, lambda: self.timeline)
 
     # --- building -----------------------------------------------------------------------------
 
@@ -101,6 +103,8 @@ class MainWindow(QMainWindow):
         session.selectionChanged.connect(self._update_actions)
         self._update_title()
         self._update_status()
+        self.timeline.setFocus()  # keys start on the song, not in the tempo box...
+        QTimer.singleShot(0, self.timeline.setFocus)  # ...also after New/Open, once shown
 
     def _build_status_bar(self) -> None:
         """Once per window: a song opened later reuses it (it reads `self.session`)."""
