@@ -7,7 +7,7 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QColorDialog,
@@ -43,6 +43,7 @@ from daw.ui.timeline import TimelineView
 from daw.ui.timeline.ruler import toggle_punch
 from daw.ui.track_keys import can_toggle
 from daw.ui.transport_bar import TransportBar
+from daw.ui.window_layout import fit_tracks_soon, place_docks, restore_layout, save_layout
 
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.oga *.aif *.aiff *.mp3);;All files (*)"
 RECENT_KEY = "recentProjects"
@@ -67,12 +68,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build(session)
         self.resize(1280, 820)
-        geometry = self.settings.value("geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        state = self.settings.value("windowState")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        restore_layout(self, self.settings)
         self.help_pages: dict[str, HelpDialog] = {}
         self.device_banner = install_device_banner(self, lambda: self.audio_settings())
         self.device_banner.follow(session)
@@ -94,7 +90,8 @@ class MainWindow(QMainWindow):
         self.mixer_dock.setObjectName("MixerDock")
         self.mixer_dock.setWidget(self.mixer)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.mixer_dock)
-        self.resizeDocks([self.mixer_dock], [390], Qt.Orientation.Vertical)
+        place_docks(self)
+        fit_tracks_soon(self)
         self._build_menus()
         session.historyChanged.connect(self._update_title)
         session.folderChanged.connect(self._update_title)
@@ -485,8 +482,7 @@ class MainWindow(QMainWindow):
         if not self._ask_to_save():
             event.ignore()
             return
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("windowState", self.saveState())
+        save_layout(self, self.settings)
         self.timeline.shutdown()
         self.mastering_dock.panel.shutdown()
         self.autosaver.shutdown()
