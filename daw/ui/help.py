@@ -6,34 +6,10 @@ from __future__ import annotations
 import platform
 from html import escape
 
-SHORTCUTS: tuple[tuple[str, str], ...] = (
-    ("Space", "Play / stop (stop returns to where play started)"),
-    ("R", "Record the armed tracks"),
-    ("S", "Split the selected clips (or the selected track) at the playhead"),
-    ("M", "Add a marker at the playhead"),
-    ("Home / End", "Go to the start / end of the song"),
-    ("Ctrl+Left / Ctrl+Right", "Previous / next marker"),
-    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),
-    ("Ctrl+X / Ctrl+C / Ctrl+V", "Cut / copy / paste clips (paste at the playhead)"),
-    ("Ctrl+D", "Duplicate the selected clips"),
-    ("Delete", "Delete the selected clips"),
-    ("Ctrl+A", "Select all clips"),
-    ("Ctrl+G", "Clip gain"),
-    ("Alt+Left / Alt+Right", "Nudge the selected clips by one grid step"),
-    ("Ctrl+Alt+Left / Ctrl+Alt+Right", "Nudge the selected clips by 10 ms"),
-    ("Alt+Shift+Left / Alt+Shift+Right", "Nudge the selected clips (a single hit) by 1 ms"),
-    ("Ctrl+= / Ctrl+- / Ctrl+0", "Zoom in / out / to the whole song"),
-    ("Ctrl+wheel", "Zoom around the mouse"),
-    ("Shift+drag", "Move or trim without snapping"),
-    ("Alt+drag on the ruler", "Set the punch range (and turn punch in/out on)"),
-    ("Click / drag on a take lane", "Use the whole take / comp the dragged range"),
-    ("Ctrl+T", "Add a track"),
-    ("F2", "Rename the selected track"),
-    ("Ctrl+I", "Import audio"),
-    ("Ctrl+B", "Bounce"),
-    ("Ctrl+S / Ctrl+Shift+S", "Save / save as"),
-    ("F1", "This list"),
-)
+from daw.ui.shortcuts import SHORTCUTS
+
+__all__ = ["SHORTCUTS", "WALKTHROUGH", "about_text", "shortcuts_html",
+           "walkthrough_html"]
 
 WALKTHROUGH: tuple[tuple[str, str], ...] = (
     ("Set up",
@@ -41,20 +17,20 @@ WALKTHROUGH: tuple[tuple[str, str], ...] = (
      "choose them and press Open. Test output plays a tone; the input meter moves when you "
      "play. File ▸ New… makes an empty song; set its tempo and metre in the transport bar."),
     ("Record",
-     "Add a track (Ctrl+T), pick its input with the button on its header and arm it with R. "
-     "Turn on the click, choose a count-in under Options ▸ Count-in, then press R to record "
-     "and Space to stop. The take appears where you played it; record again over it and "
-     "every take is kept, ready for comping."),
+     "Add a track (Ctrl+T), pick its input with the button on its header and arm it with "
+     "Shift+R (or its R button). Turn on the click, choose a count-in under Options ▸ "
+     "Count-in, then press R to record and Space to stop. The take appears where you played "
+     "it; record again over it and every take is kept, ready for comping."),
     ("Edit",
      "Drag clips to move them (Shift: off the grid), drag their edges to trim, the corner "
-     "handles for fades and the middle line for clip gain. S splits at the playhead, Ctrl+D "
-     "duplicates, Delete removes. Drag on the ruler to set a loop, M drops a marker. Every "
-     "step can be undone with Ctrl+Z."),
+     "handles for fades and the middle line for clip gain. Ctrl+E splits at the playhead, "
+     "Ctrl+D duplicates, Delete removes. Drag on the ruler to set a loop, Shift+M drops a "
+     "marker. Every step can be undone with Ctrl+Z."),
     ("Mix",
-     "In the mixer below, set each track's fader and pan, mute (M) and solo (S). The + in a "
-     "strip adds effects (EQ, compressor, reverb, …), or load a whole chain from its ≡ menu. "
-     "Track ▸ Add Bus makes a shared reverb: send tracks to it from their strips. The A "
-     "button on a track header draws automation."),
+     "In the mixer below (Ctrl+M shows or hides it), set each track's fader and pan; M mutes "
+     "and S solos the selected track. The + in a strip adds effects (EQ, compressor, reverb, "
+     "…), or load a whole chain from its ≡ menu. Track ▸ Add Bus makes a shared reverb: send "
+     "tracks to it from their strips. The A button on a track header draws automation."),
     ("Master",
      "Put the finishing chain on the master strip: a gentle EQ and compressor, then a "
      "limiter (the “Master -1 dB” preset keeps peaks under −1 dBFS). Watch the master meter "

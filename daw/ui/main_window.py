@@ -7,7 +7,7 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QColorDialog,
@@ -33,6 +33,7 @@ from daw.ui.cleanup import clean_up_project
 from daw.ui.device_banner import install_device_banner
 from daw.ui.help import about_text, shortcuts_html, walkthrough_html
 from daw.ui.help_dialog import HelpDialog
+from daw.ui.key_focus import KeyFocus
 from daw.ui.mastering import MasteringDock
 from daw.ui.menus import build_menus
 from daw.ui.missing_media import install_missing_media_bar
@@ -41,7 +42,9 @@ from daw.ui.opening import offer_recovery, read_song, session_for
 from daw.ui.session import Session
 from daw.ui.timeline import TimelineView
 from daw.ui.timeline.ruler import toggle_punch
+from daw.ui.track_keys import can_toggle
 from daw.ui.transport_bar import TransportBar
+from daw.ui.window_layout import fit_tracks_soon, place_docks, restore_layout, save_layout
 
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.oga *.aif *.aiff *.mp3);;All files (*)"
 RECENT_KEY = "recentProjects"
@@ -69,15 +72,11 @@ class MainWindow(QMainWindow):
         self._build(session)
         self.missing_bar.follow(session)
         self.resize(1280, 820)
-        geometry = self.settings.value("geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        state = self.settings.value("windowState")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        restore_layout(self, self.settings)
         self.help_pages: dict[str, HelpDialog] = {}
         self.device_banner = install_device_banner(self, lambda: self.audio_settings())
         self.device_banner.follow(session)
+        self.key_focus = KeyFocus(self, lambda: self.timeline)
 
     # --- building -----------------------------------------------------------------------------
 
@@ -95,7 +94,8 @@ class MainWindow(QMainWindow):
         self.mixer_dock.setObjectName("MixerDock")
         self.mixer_dock.setWidget(self.mixer)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.mixer_dock)
-        self.resizeDocks([self.mixer_dock], [390], Qt.Orientation.Vertical)
+        place_docks(self)
+        fit_tracks_soon(self)
         self._build_menus()
         session.historyChanged.connect(self._update_title)
         session.folderChanged.connect(self._update_title)
@@ -104,6 +104,8 @@ class MainWindow(QMainWindow):
         session.selectionChanged.connect(self._update_actions)
         self._update_title()
         self._update_status()
+        self.timeline.setFocus()  # keys start on the song, not in the tempo box...
+        QTimer.singleShot(0, self.timeline.setFocus)  # ...also after New/Open, once shown
 
     def _build_status_bar(self) -> None:
         """Once per window: a song opened later reuses it (it reads `self.session`)."""
@@ -165,6 +167,8 @@ class MainWindow(QMainWindow):
             action.setEnabled(track is not None)
         for action in self.marker_actions:
             action.setEnabled(bool(s.project.markers))
+        for attribute, action in self.track_toggle_actions.items():
+            action.setEnabled(can_toggle(s, attribute))
         self.show_takes_action.setEnabled(any(t.id == track and t.takes
                                               for t in s.project.tracks))
         self.show_takes_action.setChecked(track in s.view.takes_shown)
@@ -486,8 +490,7 @@ class MainWindow(QMainWindow):
         if not self._ask_to_save():
             event.ignore()
             return
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("windowState", self.saveState())
+        save_layout(self, self.settings)
         self.timeline.shutdown()
         self.mastering_dock.panel.shutdown()
         self.autosaver.shutdown()

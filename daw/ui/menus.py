@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
 from daw.ui.autosave import CHOICES as AUTOSAVE_CHOICES
 from daw.ui.autosave import interval_text
+from daw.ui.shortcuts import KEYS
 from daw.ui.timeline.ruler import punch_choices
+from daw.ui.track_keys import toggle_selected
 from daw.ui.view_state import SNAP_CHOICES
 
 if TYPE_CHECKING:
@@ -31,10 +34,10 @@ def build_menus(window: MainWindow) -> None:
     window.recent_menu = file.addMenu("Open &Recent")
     window.recent_menu.aboutToShow.connect(window._fill_recent)
     window.save_action = window._action(file, "&Save", window.save, QKeySequence.StandardKey.Save)
-    window._action(file, "Save &As…", window.save_as, "Ctrl+Shift+S")
+    window._action(file, "Save &As…", window.save_as, KEYS["save_as"])
     file.addSeparator()
-    window._action(file, "&Import Audio…", window.import_dialog, "Ctrl+I")
-    window.bounce_action = window._action(file, "&Bounce…", window.bounce_dialog, "Ctrl+B")
+    window._action(file, "&Import Audio…", window.import_dialog, KEYS["import"])
+    window.bounce_action = window._action(file, "&Bounce…", window.bounce_dialog, KEYS["bounce"])
     window._action(file, "&Master Assistant…", lambda: window.mastering_dock.open_assistant())
     window._action(file, "Master A&lbum…", lambda: window.mastering_dock.open_album())
     window._action(file, "Clean &Up Project…", window.clean_up)
@@ -46,7 +49,7 @@ def build_menus(window: MainWindow) -> None:
 
     edit = bar.addMenu("&Edit")
     window.undo_action = window._action(edit, "Undo", s.undo, QKeySequence.StandardKey.Undo)
-    window.redo_action = window._action(edit, "Redo", s.redo, "Ctrl+Shift+Z")
+    window.redo_action = window._action(edit, "Redo", s.redo, KEYS["redo"])
     edit.addSeparator()
     window.cut_action = window._action(edit, "Cu&t", window.timeline.cut,
                                    QKeySequence.StandardKey.Cut)
@@ -54,46 +57,62 @@ def build_menus(window: MainWindow) -> None:
                                     QKeySequence.StandardKey.Copy)
     window._action(edit, "&Paste", window.timeline.paste, QKeySequence.StandardKey.Paste)
     t = window.timeline
-    window.duplicate_action = window._action(edit, "&Duplicate", t.duplicate_selected, "Ctrl+D")
-    window.split_action = window._action(edit, "&Split at Playhead", t.split_at_playhead, "S")
+    window.duplicate_action = window._action(edit, "&Duplicate", t.duplicate_selected,
+                                              KEYS["duplicate"])
+    window.split_action = window._action(edit, "&Split at Playhead", t.split_at_playhead,
+                                          KEYS["split"])
     window.delete_action = window._action(edit, "De&lete", t.delete_selected,
                                       QKeySequence.StandardKey.Delete)
     window.select_all_action = window._action(edit, "Select &All", t.select_all,
                                           QKeySequence.StandardKey.SelectAll)
     edit.addSeparator()
     window.clip_gain_action = window._action(edit, "Clip &Gain…", window.timeline.clip_gain_dialog,
-                                         "Ctrl+G")
+                                             KEYS["clip_gain"])
 
     track = bar.addMenu("&Track")
-    window._action(track, "&Add Track", window.add_track, "Ctrl+T")
+    window._action(track, "&Add Track", window.add_track, KEYS["add_track"])
     window.remove_track_action = window._action(track, "&Remove Track", window.remove_track)
     window._action(track, "Add &Bus", window.add_bus)
-    window.rename_track_action = window._action(track, "Re&name Track…", window.rename_track, "F2")
+    window.rename_track_action = window._action(track, "Re&name Track…", window.rename_track,
+                                                KEYS["rename_track"])
     window.colour_action = window._action(track, "&Colour…", window.track_colour)
     window.show_takes_action = window._action(track, "Show &Takes", window.timeline.toggle_takes,
                                           checkable=True)
+    track.addSeparator()
+    window.track_toggle_actions = {
+        attribute: window._action(track, text, lambda _=False, a=attribute: toggle_selected(s, a),
+                                  KEYS[key])
+        for attribute, text, key in (("mute", "&Mute / Unmute", "mute"),
+                                     ("solo", "S&olo / Unsolo", "solo"),
+                                     ("record_armed", "Arm / &Disarm for Recording", "arm"))}
 
     view = bar.addMenu("&View")
-    window._action(view, "Zoom &In", window.timeline.zoom_in, "Ctrl+=")
-    window._action(view, "Zoom &Out", window.timeline.zoom_out, "Ctrl+-")
-    window._action(view, "Zoom to &Song", window.timeline.zoom_to_song, "Ctrl+0")
+    window._action(view, "Zoom &In", window.timeline.zoom_in, KEYS["zoom_in"])
+    window._action(view, "Zoom &Out", window.timeline.zoom_out, KEYS["zoom_out"])
+    window._action(view, "Zoom to &Song", window.timeline.zoom_to_song, KEYS["zoom_song"])
     follow = window._action(view, "&Follow Playhead", window._toggle_follow, checkable=True)
     follow.setChecked(s.view.follow_playhead)
     master = window._action(view, "Show &Master Track", s.view.set_show_master, checkable=True)
     master.setChecked(s.view.show_master)
-    view.addAction(window.mixer_dock.toggleViewAction())
-    view.addAction(window.mastering_dock.toggleViewAction())
+    for dock, key in ((window.mixer_dock, "mixer"), (window.mastering_dock, "mastering")):
+        toggle = dock.toggleViewAction()
+        toggle.setShortcut(QKeySequence(KEYS[key]))
+        toggle.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        view.addAction(toggle)
 
     transport = bar.addMenu("T&ransport")
-    window._action(transport, "&Play / Stop", s.toggle_play, "Space")
-    window._action(transport, "&Record", s.record, "R")
-    window._action(transport, "Go to &Start", lambda: s.locate(0), "Home")
-    window._action(transport, "Go to &End", lambda: s.locate(s.project.end_frame), "End")
-    window._action(transport, "Add &Marker", window.timeline.add_marker_at_playhead, "M")
+    window._action(transport, "&Play / Stop", s.toggle_play, KEYS["play"])
+    window._action(transport, "&Record", s.record, KEYS["record"])
+    window._action(transport, "Go to &Start", lambda: s.locate(0), KEYS["start"])
+    window._action(transport, "Go to &End", lambda: s.locate(s.project.end_frame),
+                   KEYS["end"])
+    window._action(transport, "Add &Marker", window.timeline.add_marker_at_playhead,
+                   KEYS["marker"])
     window.marker_actions = (
-        window._action(transport, "&Next Marker", window.timeline.next_marker, "Ctrl+Right"),
+        window._action(transport, "&Next Marker", window.timeline.next_marker,
+                       KEYS["next_marker"]),
         window._action(transport, "Pre&vious Marker", window.timeline.previous_marker,
-                     "Ctrl+Left"))
+                       KEYS["previous_marker"]))
     transport.addSeparator()
     window.punch_action = window._action(transport, "P&unch In/Out", window.toggle_punch,
                                      checkable=True)
@@ -147,7 +166,7 @@ def build_menus(window: MainWindow) -> None:
     s.view.changed.connect(window._update_actions)
 
     help_menu = bar.addMenu("&Help")
-    window._action(help_menu, "&Keyboard Shortcuts", window.show_shortcuts, "F1")
+    window._action(help_menu, "&Keyboard Shortcuts", window.show_shortcuts, KEYS["help"])
     window._action(help_menu, "&First Song Walkthrough", window.show_walkthrough)
     window._action(help_menu, "&About MiniDAW", window.show_about)
     window._update_actions()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from daw.model import ops
 from daw.ui.icons import icon
 from daw.ui.session import Session
+from daw.ui.shortcuts import tooltip
 from daw.ui.view_state import bars_beats, clock
 
 
@@ -53,10 +54,10 @@ class TransportBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.setSpacing(6)
-        self.rewind = _button("|◀", "Back to the start (Home)", icon_name="rewind")
-        self.play = _button("▶", "Play / stop (Space)", icon_name="play")
+        self.rewind = _button("|◀", tooltip("start"), icon_name="rewind")
+        self.play = _button("▶", tooltip("play"), icon_name="play")
         self.stop = _button("■", "Stop", icon_name="stop")
-        self.record = _button("●", "Record the armed tracks (R)", icon_name="record")
+        self.record = _button("●", tooltip("record"), icon_name="record")
         self.record.setObjectName("recordButton")
         self.loop = _button("⟲", "Loop the region set on the ruler", checkable=True,
                             icon_name="loop")
@@ -158,5 +159,5 @@ class TransportBar(QWidget):
             self.play.setToolTip(f"Play is unavailable: {state.message}")
             self.record.setToolTip(f"Record is unavailable: {state.message}")
         else:
-            self.play.setToolTip("Play / stop (Space)")
-            self.record.setToolTip("Record the armed tracks (R)")
+            self.play.setToolTip(tooltip("play"))
+            self.record.setToolTip(tooltip("record"))

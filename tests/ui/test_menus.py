@@ -30,6 +30,7 @@ DISABLED_WHEN_EMPTY = {
     "File/Open Recent", "Track/Remove Track", "Track/Rename Track…", "Track/Colour…",
     "Track/Show Takes", "Transport/Next Marker", "Transport/Previous Marker",
     "File/Missing Media…",
+    "Track/Mute / Unmute", "Track/Solo / Unsolo", "Track/Arm / Disarm for Recording",
 }
 # The demo song has clips, markers and a selected track, but no history and no selected clip.
 DISABLED_ON_THE_DEMO = {

@@ -169,11 +169,11 @@ def test_clip_gain_dialog_sets_the_selected_clips(tl: Timeline, monkeypatch) -> 
     assert tl.clip("c1").gain_db == tl.clip("c2").gain_db == 0.0
 
 
-def test_s_splits_the_selected_clip_at_the_playhead(qtbot, tl: Timeline) -> None:
+def test_ctrl_e_splits_the_selected_clip_at_the_playhead(qtbot, tl: Timeline) -> None:
     tl.session.locate(50000)
     qtbot.mouseClick(tl.view.lanes, Qt.MouseButton.LeftButton, pos=body_point(tl, "c1"))
     assert tl.session.selected_clips == {"c1"}
-    qtbot.keyClick(tl.view.lanes, Qt.Key.Key_S)
+    qtbot.keyClick(tl.view.lanes, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     clips = tl.session.project.track("t1").clips
     assert [(c.start_frame, c.length_frames, c.source_offset_frames) for c in clips] == [
         (24000, 26000, 0), (50000, 46000, 26000)]
@@ -182,11 +182,11 @@ def test_s_splits_the_selected_clip_at_the_playhead(qtbot, tl: Timeline) -> None
     assert len(tl.session.project.track("t1").clips) == 1
 
 
-def test_s_splits_the_clip_under_the_mouse_when_nothing_is_selected(qtbot, tl) -> None:
+def test_ctrl_e_splits_the_clip_under_the_mouse_when_nothing_is_selected(qtbot, tl) -> None:
     tl.session.locate(130000)
     qtbot.mouseMove(tl.view.lanes, body_point(tl, "c2"))
     assert tl.session.selected_clips == frozenset()
-    qtbot.keyClick(tl.view.lanes, Qt.Key.Key_S)
+    qtbot.keyClick(tl.view.lanes, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert [c.start_frame for c in tl.session.project.track("t2").clips] == [120000, 130000]
     assert len(tl.session.project.track("t1").clips) == 1
 

@@ -74,11 +74,11 @@ def test_the_loop_the_engine_reports_is_shaded(tl: Timeline) -> None:
     assert after[y, outside] == before[y, outside]
 
 
-def test_m_adds_numbered_markers_at_the_playhead(qtbot, tl: Timeline) -> None:
+def test_shift_m_adds_numbered_markers_at_the_playhead(qtbot, tl: Timeline) -> None:
     tl.session.locate(72000)
-    qtbot.keyClick(tl.view.lanes, Qt.Key.Key_M)
+    qtbot.keyClick(tl.view.lanes, Qt.Key.Key_M, Qt.KeyboardModifier.ShiftModifier)
     tl.session.locate(12000)
-    qtbot.keyClick(tl.view.lanes, Qt.Key.Key_M)
+    qtbot.keyClick(tl.view.lanes, Qt.Key.Key_M, Qt.KeyboardModifier.ShiftModifier)
     markers = tl.session.project.markers
     assert [(m.name, m.frame) for m in markers] == [("Marker 2", 12000), ("Marker 1", 72000)]
 

@@ -86,10 +86,10 @@ def test_split_and_marker_keys_edit_the_song(window: MainWindow, qtbot) -> None:
     session = window.session
     session.locate(48000)
     session.select_clips(["c1"])
-    qtbot.keyClick(window.timeline, Qt.Key.Key_S)
+    qtbot.keyClick(window.timeline, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert [(c.start_frame, c.length_frames) for c in session.project.track("Keys").clips] == [
         (0, 48000), (48000, 48000)]
-    qtbot.keyClick(window.timeline, Qt.Key.Key_M)
+    qtbot.keyClick(window.timeline, Qt.Key.Key_M, Qt.KeyboardModifier.ShiftModifier)
     assert [(m.name, m.frame) for m in session.project.markers] == [("Marker 1", 48000)]
 
 

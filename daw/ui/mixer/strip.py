@@ -29,6 +29,7 @@ from daw.ui.mixer.meter import LevelMeter
 from daw.ui.mixer.sends import SendsSection
 from daw.ui.mixer.taper import format_db, parse_db
 from daw.ui.session import Session
+from daw.ui.shortcuts import tooltip
 
 STRIP_WIDTH = 80
 MASTER_KEY = "master"
@@ -36,9 +37,9 @@ MASTER_KEY = "master"
 _MASTER_COLOUR = "#a0a6ad"
 _BUTTONS = (
     # attribute, text, tooltip, undo label, edit, checked colour
-    ("mute", "M", "Mute", "Track Mute", ops.set_track_mute, "#e0943a"),
-    ("solo", "S", "Solo", "Track Solo", ops.set_track_solo, "#e6d04a"),
-    ("record_armed", "R", "Arm for recording", "Track Record Arm", ops.set_track_record_armed,
+    ("mute", "M", tooltip("mute"), "Track Mute", ops.set_track_mute, "#e0943a"),
+    ("solo", "S", tooltip("solo"), "Track Solo", ops.set_track_solo, "#e6d04a"),
+    ("record_armed", "R", tooltip("arm"), "Track Record Arm", ops.set_track_record_armed,
      "#d9434b"),
 )
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from daw.model import Track, ops
 from daw.model.project import MASTER
 from daw.ui.session import Session
+from daw.ui.shortcuts import tooltip
 from daw.ui.timeline import style
 from daw.ui.timeline.automation_menu import AutomationButton
 from daw.ui.timeline.geometry import TAKE_LANE_HEIGHT, LaneLayout
@@ -37,9 +38,9 @@ BUS_TAG_STYLE = ("color: #15171a; background: #8d96a0; border-radius: 2px; paddi
 
 # (attribute, button text, tooltip, undo label, edit, colour when on)
 _BUTTONS = (
-    ("record_armed", "R", "Record arm", "Arm Track", ops.set_track_record_armed, "#d9534f"),
-    ("mute", "M", "Mute", "Mute Track", ops.set_track_mute, "#e0a84f"),
-    ("solo", "S", "Solo", "Solo Track", ops.set_track_solo, "#7dc47a"),
+    ("record_armed", "R", tooltip("arm"), "Arm Track", ops.set_track_record_armed, "#d9534f"),
+    ("mute", "M", tooltip("mute"), "Mute Track", ops.set_track_mute, "#e0a84f"),
+    ("solo", "S", tooltip("solo"), "Solo Track", ops.set_track_solo, "#7dc47a"),
     ("monitor", "I", "Input monitoring", "Monitor Input", ops.set_track_monitor, "#5c9ded"),
 )
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QToolTip, QWidget
 from daw.model import Project
 from daw.model.project import MASTER
 from daw.ui.session import Session
+from daw.ui.shortcuts import empty_song_hint
 from daw.ui.timeline import style
 from daw.ui.timeline.automation import AutomationOverlay
 from daw.ui.timeline.clip_painter import ClipPainter
@@ -55,6 +56,7 @@ GRID_MIN_PX = 12
 """Beat (or finer) grid lines are drawn only this far apart or more."""
 BUS_LANE = QColor("#202a30")
 MASTER_LANE = QColor("#2a2630")
+EMPTY_HINT = QColor("#aab0b7")
 
 
 class Lanes(QWidget):
@@ -173,6 +175,25 @@ class Lanes(QWidget):
         self._paint_punch(painter, area)
         self.automation.paint(painter, area, first, last_row)
         self._paint_markers(painter, area)
+        if not project.tracks:
+            self._paint_empty_hint(painter)
+
+    def empty_hint_rect(self) -> QRectF:
+        """Where a song without tracks says what to do first: across the top of the lanes,
+        below the master row when it is shown."""
+        top = self.layout.top(self.session.view.row_count(self.session.project)) + 24
+        return QRectF(16, top, max(self.width() - 32, 0), 40)
+
+    def _paint_empty_hint(self, painter: QPainter) -> None:
+        painter.save()
+        font = painter.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        painter.setFont(font)
+        painter.setPen(EMPTY_HINT)
+        painter.drawText(self.empty_hint_rect(),
+                         Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                         empty_song_hint())
+        painter.restore()
 
     def resizeEvent(self, event) -> None:
         self._layer_valid = False

@@ -14,6 +14,7 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent, QPainter, QPaintEvent, QResize
 from PySide6.QtWidgets import QGridLayout, QMenu, QScrollBar, QWidget
 
 from daw.ui.session import Session
+from daw.ui.shortcuts import KEYS
 from daw.ui.timeline import style
 from daw.ui.timeline.clip_tools import NUDGE_MS, ClipTools
 from daw.ui.timeline.commands import ClipCopy
@@ -254,7 +255,7 @@ class TimelineView(EditCommands, QWidget):
     def _key_table(self) -> dict[tuple[int, object], Callable[[], None]]:
         end = self.session.project.end_frame
         return {
-            (K.Key_S, _NONE): self.split_at_playhead,
+            (K.Key_E, _C): self.split_at_playhead,
             (K.Key_Delete, _NONE): self.delete_selected,
             (K.Key_Backspace, _NONE): self.delete_selected,
             (K.Key_D, _C): self.duplicate_selected,
@@ -262,7 +263,7 @@ class TimelineView(EditCommands, QWidget):
             (K.Key_X, _C): self.cut,
             (K.Key_V, _C): self.paste,
             (K.Key_A, _C): self.select_all,
-            (K.Key_M, _NONE): self.add_marker_at_playhead,
+            (K.Key_M, _S): self.add_marker_at_playhead,
             (K.Key_Left, _A): lambda: self.nudge(-1),
             (K.Key_Right, _A): lambda: self.nudge(1),
             (K.Key_Left, _C | _A): lambda: self.nudge(-1, fine=True),
@@ -298,7 +299,7 @@ class TimelineView(EditCommands, QWidget):
     def _context_menu(self, where: QPoint, clip_id: str | None) -> None:
         menu = QMenu(self)
         if clip_id is not None:
-            menu.addAction("Split at Playhead\tS", self.split_at_playhead)
+            menu.addAction(f"Split at Playhead\t{KEYS['split']}", self.split_at_playhead)
             menu.addAction("Duplicate\tCtrl+D", self.duplicate_selected)
             menu.addAction("Copy\tCtrl+C", self.copy)
             menu.addAction("Cut\tCtrl+X", self.cut)
@@ -310,7 +311,8 @@ class TimelineView(EditCommands, QWidget):
         else:
             paste = menu.addAction("Paste at Playhead\tCtrl+V", self.paste)
             paste.setEnabled(bool(self.clipboard))
-            menu.addAction("Add Marker at Playhead\tM", self.add_marker_at_playhead)
+            menu.addAction(f"Add Marker at Playhead\t{KEYS['marker']}",
+                           self.add_marker_at_playhead)
         menu.exec(where)
 
     def waveforms_ready(self) -> bool:
