@@ -44,6 +44,17 @@ def _set_icon(button: QToolButton, icon_name: str) -> None:
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
 
 
+def _set_lit(button: QToolButton, name: str, on: bool) -> None:
+    """Set the property the style sheet lights the button by: a style sheet reads dynamic
+    properties only when the widget is polished, so it is polished again on a change."""
+    if button.property(name) == on:
+        return
+    button.setProperty(name, on)
+    button.style().unpolish(button)
+    button.style().polish(button)
+    button.update()
+
+
 class TransportBar(QWidget):
     """Drives the session's transport and shows where the song is."""
 
@@ -149,8 +160,7 @@ class TransportBar(QWidget):
             self._shown_playing = state.playing
             self.play.setText("❚❚" if state.playing else "▶")
             _set_icon(self.play, "pause" if state.playing else "play")
-        self.record.setChecked(state.recording)
-        self.record.setProperty("recording", state.recording)
+        _set_lit(self.record, "recording", state.recording)
         available = state.device is not None
         for button in (self.play, self.stop, self.record):
             button.setEnabled(available)
