@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QSettings
 
@@ -64,3 +65,40 @@ def test_arming_a_track_with_no_input_open_says_so(qtbot, window_opened) -> None
     assert "choose one to record from" in banner.label.text()
     arm(window, "Vocal", False)
     assert not banner.dock.isVisible()
+
+
+def lit_rows(widget) -> int:
+    """Rows of the meter with a bright (lit) pixel, as painted."""
+    image = widget.grab().toImage()
+    rows = 0
+    for y in range(image.height()):
+        if any(image.pixelColor(x, y).value() > 120 and image.pixelColor(x, y).saturation() > 80
+               for x in range(image.width())):
+            rows += 1
+    return rows
+
+
+def test_an_armed_tracks_header_and_strip_meter_its_input_before_a_take(
+        qtbot, window_opened, virtual_audio) -> None:
+    window = window_opened(2)
+    audio = virtual_audio()
+    audio.wait_connected()
+    frames = 20 * 48000
+    signal = np.zeros((frames, 2), dtype=np.float32)
+    signal[:, 1] = 0.5 * np.sin(2 * np.pi * 440 * np.arange(frames) / 48000)  # input 2 only
+    audio.mic.play(signal)
+    header = window.timeline.headers.headers
+    strips = window.mixer.strip_for
+    qtbot.wait(500)
+    assert header["Vocal"].meter.levels is None  # not armed: the input is not its level
+    assert lit_rows(header["Vocal"].meter) == 0
+
+    arm(window, "Vocal")
+    qtbot.waitUntil(lambda: header["Vocal"].meter.levels is not None, timeout=3000)
+    qtbot.waitUntil(lambda: strips("Vocal").meter.peak_db[0] > -10.0, timeout=3000)
+    peak_l, peak_r = header["Vocal"].meter.levels[:2]
+    assert peak_l == peak_r and 0.45 < peak_l < 0.55  # input 2, a mono input on both bars
+    assert -7.0 < strips("Vocal").meter.peak_db[1] < -5.0  # 0.5 is -6 dBFS
+    assert lit_rows(header["Vocal"].meter) > header["Vocal"].meter.height() // 2
+    assert header["Guitar"].meter.levels is None  # unarmed: silent while stopped
+    assert strips("Guitar").meter.peak_db == (-np.inf, -np.inf)
