@@ -111,7 +111,8 @@ class TransportBar(QWidget):
         self.stop.clicked.connect(session.stop)
         self.record.clicked.connect(session.record)
         self.loop.toggled.connect(self._loop_toggled)
-        self.click.toggled.connect(session.set_metronome)
+        self.click.toggled.connect(self._click_toggled)
+        self._click_applied: bool | None = None
         self.tempo.valueChanged.connect(self._tempo_changed)
         self.beats.valueChanged.connect(self._signature_changed)
         self.unit.valueChanged.connect(self._signature_changed)
@@ -134,6 +135,10 @@ class TransportBar(QWidget):
                                  lambda p: ops.set_time_signature(p, beats, unit)):
             self._show_project()
 
+    def _click_toggled(self, on: bool) -> None:
+        if on != self.session.project.metronome:
+            self.session.edit("Metronome", lambda p: ops.set_metronome(p, on))
+
     def _loop_toggled(self, on: bool) -> None:
         loop = self.session.engine_state.loop or self.session.view.loop_region
         if loop is not None:
@@ -149,7 +154,17 @@ class TransportBar(QWidget):
             box.blockSignals(True)
             box.setValue(value)
             box.blockSignals(False)
+        self._show_click(project.metronome)
         self._show_state()
+
+    def _show_click(self, on: bool) -> None:
+        """The click button shows the song's switch, and the engine plays what it says."""
+        self.click.blockSignals(True)
+        self.click.setChecked(on)
+        self.click.blockSignals(False)
+        if on != self._click_applied and self.session.engine is not None:
+            self._click_applied = on
+            self.session.set_metronome(on)
 
     def _show_state(self) -> None:
         state = self.session.engine_state
