@@ -24,15 +24,18 @@ import numpy as np
 from daw.dsp.click import Metronome
 from daw.engine.audio_io import AudioDeviceError, AudioIO, StreamInfo
 from daw.engine.click_sounds import click_sounds
-from daw.engine.devices import AudioUnavailable, Device, DeviceNotFound, choose_rate, find_device
+from daw.engine.devices import (
+    AudioUnavailable,
+    Device,
+    DeviceNotFound,
+    choose_rate,
+    find_device,
+    fresh_portaudio,
+)
 from daw.engine.dropouts import DropoutCount
 from daw.engine.engine_live import LiveEditMixin
 from daw.engine.engine_recording import RecordingMixin
-from daw.engine.engine_state import (
-    EngineConfig,
-    EngineError,
-    EngineState,
-)
+from daw.engine.engine_state import EngineConfig, EngineError, EngineState
 from daw.engine.live_peaks import LivePeaks
 from daw.engine.master_meter import MasterMeter
 from daw.engine.monitor import Monitor
@@ -310,6 +313,7 @@ class Engine(RecordingMixin, LiveEditMixin):
     def _do_open(self, output, input_device, block_size, input_channels) -> StreamInfo:
         self._do_close()
         try:
+            fresh_portaudio()  # stable JACK port names on every open
             out_dev = find_device(output, "output")
             in_dev = None
             try:
