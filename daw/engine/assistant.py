@@ -15,8 +15,11 @@ The chain, in order:
    each at most ±4 dB: a master's EQ nudges; a mix that needs more needs a remix.
 2. Glue compression ("compressor"): 2:1, 30 ms attack, 300 ms release, 6 dB knee, the
    threshold searched so the loud passages are turned down by about 2 dB (within 1 to 3).
-3. Width ("width"), only for a narrow mix (side more than 18 dB under the mid but not mono):
-   widened towards −15 dB, at most 130 %, with the bass below 120 Hz kept mono.
+3. Width ("width"), only for a narrow mix (side 18 to 30 dB under the mid): widened towards
+   −15 dB, at most 130 %, with the bass below 120 Hz kept mono. A mono or nearly mono mix
+   (side more than 30 dB under the mid: a voice alone, a mono recording) is never widened:
+   what little side there is is reverb or spill, and widening it only makes it louder; the
+   notes say what the width would have been and why it was left.
 4. True-peak limiter ("truepeak_limiter"): the target's ceiling, 5 ms lookahead, 100 ms
    release; its input gain is the loudness control, found by rendering the chain over the mix,
    measuring, and correcting (secant steps, at most `MAX_PASSES`) until the integrated
@@ -78,6 +81,8 @@ QUIET_MIX_LUFS = -26.0
 TRIM_AIM_LUFS = -20.0
 
 NARROW_SIDE_TO_MID_DB = -18.0
+NEARLY_MONO_SIDE_TO_MID_DB = -30.0
+"""Below this the mix is taken for mono (a correlation above about 0.998)."""
 WIDE_AIM_DB = -15.0
 MAX_WIDTH_PERCENT = 130.0
 
@@ -221,13 +226,34 @@ def fit_glue(audio: np.ndarray, rate: int) -> tuple[float, float]:
 
 
 def _width_percent(side_to_mid_db: float) -> float | None:
-    """The width for a narrow mix, None when the mix is wide enough or mono."""
-    if not math.isfinite(side_to_mid_db) or side_to_mid_db < -60.0:
-        return None
-    if side_to_mid_db >= NARROW_SIDE_TO_MID_DB:
+    """The width that would bring a narrow mix towards WIDE_AIM_DB, None when the mix is wide
+    enough or has no side at all."""
+    if not math.isfinite(side_to_mid_db) or side_to_mid_db >= NARROW_SIDE_TO_MID_DB:
         return None
     factor = 10.0 ** ((WIDE_AIM_DB - side_to_mid_db) / 20.0)
     return round(min(100.0 * factor, MAX_WIDTH_PERCENT), 0)
+
+
+def _width_stage(side_to_mid_db: float, notes: list[str]) -> list[EffectSettings]:
+    """The width effect for a narrow stereo mix (or none), with a note saying what was done,
+    or for a mono mix what would have been and why not."""
+    if not math.isfinite(side_to_mid_db):
+        if side_to_mid_db < 0:
+            notes.append("The mix is mono: left mono (widening adds nothing to a mono mix).")
+        return []
+    width = _width_percent(side_to_mid_db)
+    if width is None or width <= 100.0:
+        return []
+    under = f"side {-side_to_mid_db:.1f} dB under the mid"
+    if side_to_mid_db < NEARLY_MONO_SIDE_TO_MID_DB:
+        notes.append(f"The mix is mono or nearly ({under}): not widened. Widening would have "
+                     f"set it to {width:.0f} %, which only raises the reverb and spill "
+                     "around a mono source; add a Width effect yourself if you want it.")
+        return []
+    notes.append(f"The mix is narrow ({under}): widened to {width:.0f} %, bass under 120 Hz "
+                 "kept mono.")
+    return [_effect("width", {"width_percent": width, "bass_mono_on": 1.0,
+                              "bass_mono_hz": 120.0})]
 
 
 def _land_loudness(
@@ -324,12 +350,7 @@ def assist(
     if progress is not None:
         progress(55, 100)
     chain += [eq, glue]
-    width = _width_percent(before.side_to_mid_db)
-    if width is not None and width > 100.0:
-        chain.append(_effect("width", {"width_percent": width, "bass_mono_on": 1.0,
-                                       "bass_mono_hz": 120.0}))
-        notes.append(f"The mix is narrow (side {before.side_to_mid_db:.1f} dB under the mid): "
-                     f"widened to {width:.0f} %, bass under 120 Hz kept mono.")
+    chain += _width_stage(before.side_to_mid_db, notes)
     shaped = run_chain(chain[chain.index(glue):], equalised, rate)
     limiter, out, loudness, passes = _land_loudness(
         shaped, rate, aim.integrated_lufs, aim.true_peak_dbtp, progress)

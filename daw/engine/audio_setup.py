@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from daw.engine.audio_io import StreamInfo
+from daw.engine.devices import Device
 from daw.engine.settings import AudioSettings, device_key, latency_offset, with_latency_offset
 from daw.engine.transport import Engine, EngineConfig
 
@@ -48,3 +49,17 @@ def remember_choice(settings: AudioSettings, info: StreamInfo) -> AudioSettings:
 
 def remember_calibration(settings: AudioSettings, info: StreamInfo, frames: int) -> AudioSettings:
     return with_latency_offset(settings, key_of(info), frames)
+
+
+def preferred_input(output: str | None, devices: list[Device]) -> str | None:
+    """The input to offer when the person has not chosen one: the output device's own inputs
+    (a sound card is played and recorded through together), else the system's default input;
+    None only where there is no input at all."""
+    with_inputs = [d for d in devices if d.max_input_channels > 0]
+    for device in with_inputs:
+        if device.name == output:
+            return device.name
+    for device in with_inputs:
+        if device.is_default_input:
+            return device.name
+    return with_inputs[0].name if with_inputs else None

@@ -98,6 +98,17 @@ def rescan_devices() -> None:
         ) from exc
 
 
+def fresh_portaudio() -> None:
+    """Restart PortAudio before a device is opened (no stream may be open).
+
+    PortAudio's JACK host API numbers each stream's ports on from the last (``in_0``,
+    ``in_1``, then ``in_2``, ``in_3`` on the next open): every Open would rename the ports,
+    and what a patchbay or session manager connects by name would be lost. A fresh
+    PortAudio numbers from zero again, so the client and its ports keep their names (and a
+    device plugged in, or a sound server started, since the last scan is found)."""
+    rescan_devices()
+
+
 def list_devices() -> tuple[list[HostApi], list[Device]]:
     """PortAudio's host APIs and devices; empty lists when there are none (never an error).
 

@@ -9,7 +9,14 @@ from dataclasses import replace
 import numpy as np
 
 from daw.engine.audio_io import AudioDeviceError, AudioIO, StreamInfo
-from daw.engine.devices import AudioUnavailable, Device, DeviceNotFound, choose_rate, find_device
+from daw.engine.devices import (
+    AudioUnavailable,
+    Device,
+    DeviceNotFound,
+    choose_rate,
+    find_device,
+    fresh_portaudio,
+)
 from daw.engine.engine_state import EngineError
 from daw.engine.monitor import Monitor
 
@@ -20,6 +27,7 @@ class DeviceMixin:
     def _do_open(self, output, input_device, block_size, input_channels) -> StreamInfo:
         self._do_close()
         try:
+            fresh_portaudio()  # stable JACK port names on every open
             out_dev = find_device(output, "output")
             in_dev = None
             try:

@@ -119,6 +119,7 @@ class RecordingMixin:
         self._error = None
         self._count_in_until = plan.count_in_until
         self._apply_transport_options()
+        self._dropouts.restart(self._underruns, io.poll_underflows())
         input_ahead = self._start_output(plan.play_from, with_input=True)
         origin = self._origin_of_take(io, input_ahead)
         recorder.set_origin(origin)

@@ -23,14 +23,11 @@ import numpy as np
 from daw.dsp.click import Metronome
 from daw.engine.audio_io import AudioIO, StreamInfo
 from daw.engine.click_sounds import click_sounds
+from daw.engine.dropouts import DropoutCount
 from daw.engine.engine_device import DeviceMixin
 from daw.engine.engine_live import LiveEditMixin
 from daw.engine.engine_recording import RecordingMixin
-from daw.engine.engine_state import (
-    EngineConfig,
-    EngineError,
-    EngineState,
-)
+from daw.engine.engine_state import EngineConfig, EngineError, EngineState
 from daw.engine.live_peaks import LivePeaks
 from daw.engine.master_meter import MasterMeter
 from daw.engine.monitor import Monitor
@@ -90,6 +87,7 @@ class Engine(DeviceMixin, RecordingMixin, LiveEditMixin):
         self._peaks = np.zeros(0)
         self._error: str | None = None
         self._underruns = 0
+        self._dropouts = DropoutCount()
         self._dsp_load = 0.0
         self._regrow_from: tuple[int, float] | None = None
         """(frames left in the ring, when) after an edit took the render-ahead back."""
@@ -274,14 +272,16 @@ class Engine(DeviceMixin, RecordingMixin, LiveEditMixin):
             gain_reduction = self._feeder.gain_reduction_at(heard)
             master_meter = self._feeder.master_reading()
             self._position = position
+        underruns, xruns = self._dropouts.reading(self._underruns, 0 if io is None else (
+            io.poll_underflows()), self._playing or self._recorder is not None)
         self.state = EngineState(
             device=None if io is None else io.info,
             message=self.state.message,
             playing=self._playing,
             recording=self._recorder is not None,
             position_frame=position,
-            underruns=self._underruns,
-            device_xruns=0 if io is None else io.poll_underflows(),
+            underruns=underruns,
+            device_xruns=xruns,
             ahead_frames=ahead,
             levels=levels,
             gain_reduction=gain_reduction,
@@ -416,6 +416,7 @@ class Engine(DeviceMixin, RecordingMixin, LiveEditMixin):
         self._error = None
         self._play_started_from = self._position
         self._apply_transport_options()
+        self._dropouts.restart(self._underruns, self._require_device().poll_underflows())
         self._start_output(self._position)
 
     def _halt_playback(self) -> None:

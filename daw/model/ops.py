@@ -96,6 +96,11 @@ def set_tempo(project: Project, tempo_bpm: float) -> Project:
     return replace(project, tempo_bpm=float(tempo_bpm))
 
 
+def set_metronome(project: Project, on: bool) -> Project:
+    """Switch the click on or off: saved with the song."""
+    return replace(project, metronome=bool(on))
+
+
 def set_time_signature(project: Project, beats: int, unit: int) -> Project:
     validate.check_time_signature((beats, unit))
     return replace(project, time_signature=(beats, unit))

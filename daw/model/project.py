@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 FADE_SHAPES = ("linear", "equal_power", "exponential")
 """Fade curve shapes; the gain laws are in `daw.dsp.fades`."""
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """2 added buses, sends and automation; 3 added takes and clip pitch and stretch (older files
 load unchanged: they have none)."""
 
@@ -296,6 +296,9 @@ class Project:
     media: tuple[MediaRef, ...] = ()
     master: MasterSettings = field(default_factory=MasterSettings)
     notes: str = ""
+    metronome: bool = False
+    """The click is on: saved with the song (as GarageBand does), since a song is either
+    played to a click or not."""
 
     # Look-ups. Projects are small (tens of tracks), so linear scans are fine and keep the
     # dataclass free of derived state.

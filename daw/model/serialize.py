@@ -136,6 +136,7 @@ def project_to_dict(project: Project) -> dict[str, Any]:
         "tempo_bpm": project.tempo_bpm,
         "time_signature": list(project.time_signature),
         "notes": project.notes,
+        "metronome": project.metronome,
         "master": {
             "gain_db": _gain_out(project.master.gain_db),
             "effects": [_effect_to_dict(e) for e in project.master.effects],
@@ -399,6 +400,7 @@ def project_from_dict(data: object, kinds: EffectRanges | None = None) -> Projec
         tempo_bpm=r.float("tempo_bpm", 120.0),
         time_signature=(signature[0], signature[1]),
         notes=r.str("notes", ""),
+        metronome=r.bool("metronome", False),
         master=MasterSettings(master.gain("gain_db"), master.list("effects", _read_effect),
                               master.list("automation", _read_envelope),
                               master.str("target", "")),

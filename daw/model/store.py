@@ -50,7 +50,13 @@ def _from_v2(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_v1, 2: _from_v2}
+def _from_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 4 saves the metronome switch with the song; an older song had it off."""
+    return {**data, "metronome": False}
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: _from_v1, 2: _from_v2, 3: _from_v3}
 """Upgrades from schema version N to N + 1; each takes and returns the raw dict."""
 
 

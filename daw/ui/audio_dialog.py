@@ -21,7 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from daw.engine.audio_setup import config_for, remember_calibration, remember_choice
+from daw.engine.audio_setup import (
+    config_for,
+    preferred_input,
+    remember_calibration,
+    remember_choice,
+)
 from daw.engine.devices import AudioUnavailable, Device, list_devices, supported_rates
 from daw.engine.settings import load_settings, save_settings
 from daw.engine.transport import EngineError
@@ -32,6 +37,8 @@ TONE_HZ = 1000.0
 TONE_DBFS = -20.0
 TONE_SECONDS = 1.0
 METER_FLOOR_DB = -60.0
+PLAY_ONLY = ""
+"""The input choice "(none: play only)"; None in the settings means "not chosen yet"."""
 
 
 def level_text(peak: float) -> str:
@@ -140,16 +147,15 @@ class AudioDialog(QDialog):
         except AudioUnavailable as error:
             self.status.setText(str(error))
             devices = []
-        self.input.addItem("(none: play only)", None)
+        self.input.addItem("(none: play only)", PLAY_ONLY)
         for device in devices:
             self._add_device(device)
         for column in range(self.devices.columnCount() - 1):
             self.devices.resizeColumnToContents(column)
-        for box, wanted in ((self.output, self.settings.output_device),
-                            (self.input, self.settings.input_device)):
-            index = box.findData(wanted)
-            if index >= 0:
-                box.setCurrentIndex(index)
+        index = self.output.findData(self.settings.output_device)
+        if index >= 0:
+            self.output.setCurrentIndex(index)
+        self.input.setCurrentIndex(max(0, self.input.findData(self._wanted_input(devices))))
         for size in BLOCK_SIZES:
             self.block.addItem(f"{size} frames", size)
         self.block.setCurrentIndex(max(0, self.block.findData(self.settings.block_size)))
@@ -174,6 +180,15 @@ class AudioDialog(QDialog):
             listed = ", ".join(str(r) for r in in_rates) or "?"
             self.input.addItem(f"{device.name} ({device.host_api}; {listed} Hz)", device.name)
 
+    def _wanted_input(self, devices: list[Device]) -> str | None:
+        """The input open now, else the one chosen before, else the one a person would expect
+        (the output device's own): "play only" only when asked for or when there is none."""
+        engine = self.session.engine
+        open_now = (self.session.engine_state if engine is None else engine.state).device
+        if open_now is not None:
+            return open_now.input_device or PLAY_ONLY
+        return self.settings.input_device or preferred_input(self.output.currentData(), devices)
+
     def _show_open(self) -> None:
         state = self.session.engine_state
         if state.device is not None and not self.status.text():
@@ -189,8 +204,10 @@ class AudioDialog(QDialog):
             self.status.setText("No audio device to open.")
             return False
         try:
-            info = engine.open_device(self.output.currentData(), self.input.currentData(),
-                                      block_size=self.block.currentData())
+            chosen = self.input.currentData()
+            info = engine.open_device(self.output.currentData(), chosen or None,
+                                      block_size=self.block.currentData(),
+                                      input_channels=0 if chosen == PLAY_ONLY else None)
         except EngineError as error:
             self.status.setText(str(error))
             return False

@@ -31,9 +31,11 @@ def size_text(size: int) -> str:
 def question(folder: Path, files: list[Path], unused_count: int) -> str:
     """What the clean-up would delete, file by file with sizes, and that it cannot be undone."""
     if not files:
-        return (f"{unused_count} audio file{'s' * (unused_count != 1)} the song no longer uses "
-                "are already gone from the audio folder. Forget them and save the project? "
-                "The edits made before the clean-up can no longer be undone.")
+        one = unused_count == 1
+        return (f"{unused_count} audio file{'' if one else 's'} the song no longer uses "
+                f"{'is' if one else 'are'} already gone from the audio folder. "
+                f"Forget {'it' if one else 'them'} and save the project? The edits made "
+                "before the clean-up can no longer be undone.")
     sizes = [(path, path.lstat().st_size) for path in files]
     lines = [f"{path.relative_to(folder).as_posix()}  ({size_text(size)})"
              for path, size in sizes[:LISTED]]

@@ -33,6 +33,9 @@ QFrame#deviceBanner QToolButton { background: transparent; color: #f3e3b0; borde
 BANNER_MAX_HEIGHT = 84
 """Room for three lines of a long reason; the timeline keeps the rest."""
 
+NO_INPUT_TEXT = ("<b>No input is open</b>, and a track is armed: choose one to record from "
+                 "with Audio Device….")
+
 WHAT_TO_DO = ("Connect a sound card or headphones, then choose it with Audio Device… "
               "(also in the Options menu). Editing and bounce work meanwhile.")
 
@@ -78,9 +81,11 @@ class DeviceBanner(QFrame):
         self.dock: QDockWidget | None = None
 
     def follow(self, session: Session) -> None:
-        """Watch this session's engine (a newly opened song brings a new session)."""
+        """Watch this session's engine and armed tracks (a newly opened song brings a new
+        session)."""
         self.session = session
         session.engineStateChanged.connect(self.update_shown)
+        session.projectChanged.connect(self.update_shown)
         self.update_shown()
 
     def wanted(self) -> bool:
@@ -88,11 +93,19 @@ class DeviceBanner(QFrame):
         off on purpose, or a test) the status bar says so and the bar stays away."""
         s = self.session
         return (not self.dismissed and s is not None and s.engine is not None
-                and s.engine_state.device is None)
+                and (s.engine_state.device is None or self.armed_without_input()))
+
+    def armed_without_input(self) -> bool:
+        """A track waits to record, but the device was opened to play only."""
+        s = self.session
+        device = None if s is None else s.engine_state.device
+        return (device is not None and device.input_channels == 0
+                and any(t.record_armed for t in s.project.tracks))
 
     def update_shown(self) -> None:
         if self.session is not None:
-            self.label.setText(banner_text(self.session.engine_state.message))
+            self.label.setText(NO_INPUT_TEXT if self.armed_without_input()
+                               else banner_text(self.session.engine_state.message))
         (self.dock or self).setVisible(self.wanted())
 
     def dismiss(self) -> None:

@@ -39,6 +39,7 @@ from daw.ui.menus import build_menus
 from daw.ui.missing_media import install_missing_media_bar
 from daw.ui.mixer import MixerPanel
 from daw.ui.opening import offer_recovery, read_song, session_for
+from daw.ui.projects_folder import remember_projects_folder, start_path
 from daw.ui.session import Session
 from daw.ui.timeline import TimelineView
 from daw.ui.timeline.ruler import toggle_punch
@@ -227,7 +228,8 @@ class MainWindow(QMainWindow):
         if not self._let_go_of_song():
             return False
         if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(self, "New project", "Untitled.minidaw",
+            chosen, _ = QFileDialog.getSaveFileName(self, "New project",
+                                                    start_path(self.settings, "Untitled.minidaw"),
                                                     "MiniDAW projects (*.minidaw)")
             if not chosen:
                 return False
@@ -241,7 +243,8 @@ class MainWindow(QMainWindow):
         return self._switch_to(folder)
 
     def open_dialog(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Open project (a .minidaw folder)")
+        path = QFileDialog.getExistingDirectory(self, "Open project (a .minidaw folder)",
+                                                start_path(self.settings, ""))
         if path:
             self.open_project(Path(path))
 
@@ -313,6 +316,7 @@ class MainWindow(QMainWindow):
     def _remember_recent(self, folder: Path) -> None:
         recent = [str(folder)] + [p for p in self.recent_projects() if p != str(folder)]
         self.settings.setValue(RECENT_KEY, recent[:RECENT_KEPT])
+        remember_projects_folder(self.settings, folder)
 
     def recent_projects(self) -> list[str]:
         value = self.settings.value(RECENT_KEY) or []
@@ -337,8 +341,8 @@ class MainWindow(QMainWindow):
         return True
 
     def save_as(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(self, "Save project as",
-                                              f"{self.session.project.name}.minidaw",
+        start = start_path(self.settings, f"{self.session.project.name}.minidaw")
+        path, _ = QFileDialog.getSaveFileName(self, "Save project as", start,
                                               "MiniDAW projects (*.minidaw)")
         if not path:
             return False

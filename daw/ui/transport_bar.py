@@ -45,6 +45,17 @@ def _set_icon(button: QToolButton, icon_name: str) -> None:
     button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
 
 
+def _set_lit(button: QToolButton, name: str, on: bool) -> None:
+    """Set the property the style sheet lights the button by: a style sheet reads dynamic
+    properties only when the widget is polished, so it is polished again on a change."""
+    if button.property(name) == on:
+        return
+    button.setProperty(name, on)
+    button.style().unpolish(button)
+    button.style().polish(button)
+    button.update()
+
+
 class TransportBar(QWidget):
     """Drives the session's transport and shows where the song is."""
 
@@ -101,7 +112,8 @@ class TransportBar(QWidget):
         self.stop.clicked.connect(session.stop)
         self.record.clicked.connect(session.record)
         self.loop.toggled.connect(self._loop_toggled)
-        self.click.toggled.connect(session.set_metronome)
+        self.click.toggled.connect(self._click_toggled)
+        self._click_applied: bool | None = None
         self.tempo.valueChanged.connect(self._tempo_changed)
         self.beats.valueChanged.connect(self._signature_changed)
         self.unit.valueChanged.connect(self._signature_changed)
@@ -124,6 +136,10 @@ class TransportBar(QWidget):
                                  lambda p: ops.set_time_signature(p, beats, unit)):
             self._show_project()
 
+    def _click_toggled(self, on: bool) -> None:
+        if on != self.session.project.metronome:
+            self.session.edit("Metronome", lambda p: ops.set_metronome(p, on))
+
     def _loop_toggled(self, on: bool) -> None:
         loop = self.session.engine_state.loop or self.session.view.loop_region
         if loop is not None:
@@ -139,7 +155,17 @@ class TransportBar(QWidget):
             box.blockSignals(True)
             box.setValue(value)
             box.blockSignals(False)
+        self._show_click(project.metronome)
         self._show_state()
+
+    def _show_click(self, on: bool) -> None:
+        """The click button shows the song's switch, and the engine plays what it says."""
+        self.click.blockSignals(True)
+        self.click.setChecked(on)
+        self.click.blockSignals(False)
+        if on != self._click_applied and self.session.engine is not None:
+            self._click_applied = on
+            self.session.set_metronome(on)
 
     def _show_state(self) -> None:
         state = self.session.engine_state
@@ -150,8 +176,7 @@ class TransportBar(QWidget):
             self._shown_playing = state.playing
             self.play.setText("❚❚" if state.playing else "▶")
             _set_icon(self.play, "pause" if state.playing else "play")
-        self.record.setChecked(state.recording)
-        self.record.setProperty("recording", state.recording)
+        _set_lit(self.record, "recording", state.recording)
         available = state.device is not None
         for button in (self.play, self.stop, self.record):
             button.setEnabled(available)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QWidget
 
+from daw.engine.input_levels import levels_with_inputs
 from daw.ui.mixer.strip import ChannelStrip
 from daw.ui.session import Session
 
@@ -110,7 +111,8 @@ class MixerPanel(QWidget):
         self.master_strip.sync(project)
 
     def _show_levels(self) -> None:
-        levels = self.session.engine_state.levels
+        state = self.session.engine_state
+        levels = levels_with_inputs(state.levels, state.input_peaks, self.session.project)
         faulted = self.session.engine_state.faulted
         for strip in (*self._strips.values(), self.master_strip):
             strip.show_levels(levels)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from daw.engine.input_levels import levels_with_inputs
 from daw.model import Track, ops
 from daw.model.project import MASTER
 from daw.ui.session import Session
@@ -368,7 +369,8 @@ class HeaderColumn(QWidget):
             header.start_rename()
 
     def update_meters(self) -> None:
-        levels = self.session.engine_state.levels
+        state = self.session.engine_state
+        levels = levels_with_inputs(state.levels, state.input_peaks, self.session.project)
         for track_id, header in self.headers.items():
             header.meter.set_levels(levels.get(track_id))
         if self.master is not None:

@@ -57,11 +57,14 @@ class TakesButton(QToolButton):
         self.session = session
 
     def refresh(self, track: Track) -> None:
-        count = len(track.takes)
-        self.setVisible(count > 0)
+        """Counts the takes still to comp from: a muted take is set aside, not offered."""
+        count = sum(1 for take in track.takes if not take.muted)
+        muted = len(track.takes) - count
+        self.setVisible(bool(track.takes))
         self.setText(f"Takes {count}")
-        self.setToolTip(f"Show the {count} take{'s' * (count != 1)} as lanes under the track, "
-                        "to comp from them")
+        aside = f" ({muted} muted)" if muted else ""
+        self.setToolTip(f"Show the {count} take{'s' * (count != 1)}{aside} as lanes under the "
+                        "track, to comp from them")
         self.setChecked(track.id in self.session.view.takes_shown)
 
 
