@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -59,31 +59,34 @@ def meter_value(peak: float) -> int:
 
 
 class InputMeter(QWidget):
-    """One bar per device input, following the engine's input peaks as they come."""
+    """One bar per device input, following the engine's input peaks as they come.
+
+    The rows share one grid, so every bar has the same length whatever its name ("In 9",
+    "In 10") or its reading: two inputs at one level draw the same bar."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bars: list[QProgressBar] = []
         self.labels: list[QLabel] = []
         self.note = QLabel("No input open.")
-        self._layout = QVBoxLayout(self)
+        self._layout = QGridLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.addWidget(self.note)
+        self._layout.setColumnStretch(1, 1)
+        self._layout.addWidget(self.note, 0, 0, 1, 3)
 
     def show_peaks(self, peaks: tuple[float, ...]) -> None:
         self.note.setVisible(not peaks)
         while len(self.bars) < len(peaks):
-            row = QHBoxLayout()
             bar = QProgressBar()
             bar.setRange(0, 1000)
             bar.setTextVisible(False)
             bar.setFixedHeight(10)
             label = QLabel()
             label.setMinimumWidth(90)
-            row.addWidget(QLabel(f"In {len(self.bars) + 1}"))
-            row.addWidget(bar, 1)
-            row.addWidget(label)
-            self._layout.addLayout(row)
+            row = len(self.bars) + 1
+            self._layout.addWidget(QLabel(f"In {row}"), row, 0)
+            self._layout.addWidget(bar, row, 1)
+            self._layout.addWidget(label, row, 2)
             self.bars.append(bar)
             self.labels.append(label)
         for index, (bar, label) in enumerate(zip(self.bars, self.labels, strict=True)):

@@ -9,7 +9,7 @@ the editor calls from the model.
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
 
 from daw.ui.effects.params import Param
@@ -18,6 +18,8 @@ from daw.ui.mixer.controls import DragControl
 BAR_FILL = QColor(92, 157, 237, 170)
 BAR_FILL_ACTIVE = QColor(120, 180, 250, 210)
 BAR_FILL_OFF = QColor(125, 132, 139, 70)
+TEXT_MARGIN = 3.0
+"""Pixels kept free of the value's marks on each side of the value text."""
 GR_COLOUR = QColor("#e0943a")
 
 
@@ -68,13 +70,28 @@ class ParamBar(DragControl):
         else:
             painter.setBrush(BAR_FILL_ACTIVE if self.is_dragging else BAR_FILL)
         painter.drawRoundedRect(fill, 2, 2)
-        # The value's mark only at the edges, so it never crosses the text.
         mark = QColor("#eef0f2") if enabled else QColor("#7d848b")
-        painter.fillRect(QRectF(end - 1, 1, 2, 4), mark)
-        painter.fillRect(QRectF(end - 1, self.height() - 5, 2, 4), mark)
+        for rect in self.mark_rects():
+            painter.fillRect(rect, mark)
         painter.setPen(mark)
         painter.drawText(body, Qt.AlignmentFlag.AlignCenter, self.text())
         painter.end()
+
+    def text_rect(self) -> QRectF:
+        """Where the value text is written: centred on the bar, as wide as the text."""
+        size = QFontMetricsF(self.font()).size(Qt.TextFlag.TextSingleLine, self.text())
+        return QRectF((self.width() - size.width()) / 2, (self.height() - size.height()) / 2,
+                      size.width(), size.height())
+
+    def mark_rects(self) -> list[QRectF]:
+        """The value's marks at the top and bottom edges; none where they would cross the
+        value text's columns (then the fill's edge alone shows the value), so a mark never
+        splits a number ("2|50 Hz")."""
+        end = self._pixel_of_pos(self.param.to_pos(self.value()))
+        text = self.text_rect()
+        if text.left() - TEXT_MARGIN < end + 1 and end - 1 < text.right() + TEXT_MARGIN:
+            return []
+        return [QRectF(end - 1, 1, 2, 4), QRectF(end - 1, self.height() - 5, 2, 4)]
 
 
 def make_switch(param: Param) -> QCheckBox:

@@ -236,15 +236,18 @@ class LevelMeter(QWidget):
 
     def _bar(self, bars: QRectF, channel: int, low: float, high: float) -> QRectF:
         """The part of a channel's bar between two fractions of the scale."""
+        # Whole pixels a channel, the same for all (any pixel left over stays empty), and the
+        # level's end rounded once: two channels at one level draw the same bar.
         n = self.channels
         if self._orientation == Qt.Orientation.Vertical:
-            width = (bars.width() - (n - 1)) / n
+            width = max(1, int(bars.width() - (n - 1)) // n)
             x = bars.left() + channel * (width + 1)
-            return QRectF(x, bars.bottom() - high * bars.height(), width,
-                          (high - low) * bars.height())
-        height = (bars.height() - (n - 1)) / n
+            top, bottom = (round(bars.height() * (1 - f)) for f in (high, low))
+            return QRectF(x, bars.top() + top, width, bottom - top)
+        height = max(1, int(bars.height() - (n - 1)) // n)
         y = bars.top() + channel * (height + 1)
-        return QRectF(bars.left() + low * bars.width(), y, (high - low) * bars.width(), height)
+        left, right = (round(bars.width() * f) for f in (low, high))
+        return QRectF(bars.left() + left, y, right - left, height)
 
     def _gradient(self, bars: QRectF, alpha: int) -> QLinearGradient:
         if self._orientation == Qt.Orientation.Vertical:

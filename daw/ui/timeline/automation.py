@@ -21,6 +21,12 @@ from PySide6.QtWidgets import QMenu, QWidget
 from daw.model import automation
 from daw.model.project import MASTER
 from daw.ui.timeline.automation_geometry import GRAB_PX, EnvelopeGeometry, PointKey, Shown
+from daw.ui.timeline.automation_readout import (
+    cursor_text,
+    paint_tag,
+    reference_text,
+    value_at,
+)
 from daw.ui.timeline.automation_targets import plain_value
 from daw.ui.timeline.gestures import THRESHOLD_PX, bypass_snap
 from daw.ui.timeline.polygons import polygon
@@ -42,6 +48,8 @@ REFERENCE = QColor(255, 255, 255, 45)
 CAPTION = QColor(255, 190, 130, 230)
 HINT = QColor(200, 204, 209, 110)
 LABEL_BACK = QColor(15, 16, 18, 220)
+READOUT = QColor(235, 238, 242)
+
 
 @dataclass
 class _PointDrag:
@@ -64,6 +72,8 @@ class AutomationOverlay(EnvelopeGeometry):
         self.selected: PointKey | None = None
         self.hovered: PointKey | None = None
         self.drag: _PointDrag | None = None
+        self.cursor: QPointF | None = None
+        """The mouse over an envelope row, away from its points: its value is read out."""
         self._just_added: PointKey | None = None
         self.font = QFont()
         self.font.setPointSizeF(8.0)
@@ -103,8 +113,8 @@ class AutomationOverlay(EnvelopeGeometry):
             painter.fillRect(QRectF(area.left(), y, area.width(), 1), REFERENCE)
             painter.setPen(HINT)  # named at the right, clear of the caption on the left
             right = min(area.right(), float(self.lanes.width())) - 4
-            painter.drawText(QRectF(right - 80, y - 13, 80, 12), Qt.AlignmentFlag.AlignRight,
-                             axis.text(axis.reference))
+            painter.drawText(QRectF(right - 120, y - 13, 120, 12), Qt.AlignmentFlag.AlignRight,
+                             reference_text(axis))
             if axis.unit == "pan":  # which way is which
                 painter.drawText(QRectF(right - 20, top + 1, 20, 12),
                                  Qt.AlignmentFlag.AlignRight, "R")
@@ -170,33 +180,46 @@ class AutomationOverlay(EnvelopeGeometry):
             painter.drawEllipse(QPointF(xs[chosen], ys[chosen]), radius, radius)
 
     def paint_hover(self, painter: QPainter) -> None:
-        """The value of the point under the mouse (or being dragged), over the layer."""
-        key = None
+        """Over the layer: the value of the selected point, of the point under the mouse (or
+        being dragged), or else the value under the mouse."""
+        painter.setFont(self.font)
+        right = float(self.lanes.width())
+        keys = [self.selected]
         if self.drag is not None:
             d = self.drag
-            key = (d.shown.owner, d.shown.target.key, d.point)
-        elif self.hovered is not None:
-            key = self.hovered
+            keys.append((d.shown.owner, d.shown.target.key, d.point))
+        else:
+            keys.append(self.hovered)
+        for key in dict.fromkeys(k for k in keys if k is not None):
+            found = self._point_tag(key)
+            if found is not None:
+                paint_tag(painter, found[0], found[1], right, LINE)
+        readout = self.readout()
+        if readout is not None and self.cursor is not None:
+            paint_tag(painter, readout, self.cursor, right, READOUT)
+
+    def _point_tag(self, key: PointKey) -> tuple[str, QPointF] | None:
+        """A point's value and where the point is, if its row shows it."""
         if not self._valid(key):
-            return
-        assert key is not None
+            return None
         row = [t.id for t in self.session.project.tracks]
-        index = row.index(key[0]) if key[0] in row else len(row)
-        shown = self.shown_at(index)
+        shown = self.shown_at(row.index(key[0]) if key[0] in row else len(row))
         if shown is None or shown.target.key != key[1]:
-            return
-        where = self.point_xy(shown, key[2])
-        text = shown.target.axis.text(shown.points[key[2]].value)
-        painter.setFont(self.font)
-        width = painter.fontMetrics().horizontalAdvance(text) + 8
-        box = QRectF(where.x() + 8, where.y() - 20, width, 15)
-        if box.right() > self.lanes.width():
-            box.moveRight(where.x() - 8)
-        if box.top() < 0:
-            box.moveTop(where.y() + 6)
-        painter.fillRect(box, LABEL_BACK)
-        painter.setPen(LINE)
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+            return None
+        return shown.target.axis.text(shown.points[key[2]].value), self.point_xy(shown, key[2])
+
+    def readout(self) -> str | None:
+        """What the lane under the mouse is set to there ("−12.3 dB at 0:14.200"); None when
+        the mouse is not over an envelope row, or is on a point (its own tag says it)."""
+        if self.cursor is None or self.drag is not None or self.hovered is not None:
+            return None
+        shown = self.shown_at_y(self.cursor.y())
+        if shown is None:
+            return None
+        project = self.session.project
+        frame = max(0, round(self.view.x_to_frame(self.cursor.x())))
+        value = value_at(project, shown, frame)
+        return cursor_text(shown.target.axis, value, frame, project.sample_rate)
 
     # --- the mouse --------------------------------------------------------------------------
 
@@ -291,8 +314,10 @@ class AutomationOverlay(EnvelopeGeometry):
         shown = self.shown_at_y(pos.y())
         hit = self.point_at(pos) if shown is not None else None
         key = (hit[0].owner, hit[0].target.key, hit[1]) if hit is not None else None
-        if key != self.hovered:
+        cursor = QPointF(pos) if shown is not None else None
+        if key != self.hovered or cursor != self.cursor:
             self.hovered = key
+            self.cursor = cursor
             self.lanes.update()
         if shown is None:
             return False
@@ -301,8 +326,9 @@ class AutomationOverlay(EnvelopeGeometry):
         return True
 
     def leave(self) -> None:
-        if self.hovered is not None:
+        if self.hovered is not None or self.cursor is not None:
             self.hovered = None
+            self.cursor = None
             self.lanes.update()
 
     # --- commands ---------------------------------------------------------------------------

@@ -99,9 +99,26 @@ class ClipPainter:
             self._texts[(text, room)] = found
         return found
 
+    def label_span(self, clip: Clip, rect: QRectF, width: float) -> tuple[float, float]:
+        """The left and right x of the name: from the visible left edge, moved right of the
+        fade-in handle and ended before the fade-out handle where they share its row, so a
+        short clip's name is never drawn under them."""
+        left = max(rect.left(), 0.0) + 4
+        right = min(rect.right(), width) - 4
+        if handles_shown(rect):
+            fpp = self.session.view.frames_per_pixel
+            gap = HANDLE_RADIUS + 2
+            fade_in = fade_in_handle(rect, clip, fpp).x()
+            fade_out = fade_out_handle(rect, clip, fpp).x()
+            if fade_in + gap > left and fade_in - gap < right:
+                left = fade_in + gap
+            if fade_out - gap < right and fade_out + gap > left:
+                right = fade_out - gap
+        return left, right
+
     def _paint_label(self, painter: QPainter, clip: Clip, rect: QRectF, width: float) -> None:
-        left = max(rect.left(), 0.0) + (3 * HANDLE_RADIUS if handles_shown(rect) else 4)
-        room = min(rect.right(), width) - left - 4
+        left, right = self.label_span(clip, rect, width)
+        room = right - left
         if room < 12 or rect.height() < 18:
             return
         text = clip.name or clip.media_id
