@@ -12,34 +12,42 @@ __all__ = ["SHORTCUTS", "WALKTHROUGH", "about_text", "shortcuts_html",
            "walkthrough_html"]
 
 WALKTHROUGH: tuple[tuple[str, str], ...] = (
-    ("Set up",
-     "Plug in a microphone or an instrument and your headphones, open Options ▸ Audio Device…, "
-     "choose them and press Open. Test output plays a tone; the input meter moves when you "
-     "play. File ▸ New… makes an empty song; set its tempo and metre in the transport bar."),
-    ("Record",
-     "Add a track (Ctrl+T), pick its input with the button on its header and arm it with "
-     "Shift+R (or its R button). Turn on the click, choose a count-in under Options ▸ "
-     "Count-in, then press R to record and Space to stop. The take appears where you played "
-     "it; record again over it and every take is kept, ready for comping."),
-    ("Edit",
-     "Drag clips to move them (Shift: off the grid), drag their edges to trim, the corner "
-     "handles for fades and the middle line for clip gain. Ctrl+E splits at the playhead, "
-     "Ctrl+D duplicates, Delete removes. Drag on the ruler to set a loop, Shift+M drops a "
-     "marker. Every step can be undone with Ctrl+Z."),
-    ("Mix",
-     "In the mixer below (Ctrl+M shows or hides it), set each track's fader and pan; M mutes "
-     "and S solos the selected track. The + in a strip adds effects (EQ, compressor, reverb, "
-     "…), or load a whole chain from its ≡ menu. Track ▸ Add Bus makes a shared reverb: send "
-     "tracks to it from their strips. The A button on a track header draws automation."),
-    ("Master",
-     "Put the finishing chain on the master strip: a gentle EQ and compressor, then a "
-     "limiter (the “Master -1 dB” preset keeps peaks under −1 dBFS). Watch the master meter "
-     "while the loudest part plays."),
-    ("Bounce",
-     "File ▸ Bounce… (Ctrl+B) writes the song, the loop or a marker's section to WAV or "
-     "FLAC, with dither for 16 bits, stems if you want them and a loudness report. Save the "
-     "song with Ctrl+S: a song is a folder with its audio, and the originals are never "
-     "changed."),
+    ('Listen',
+     'Press Space: the demo plays. Space again stops it (and returns to where play '
+     'started). If you hear nothing, Options ▸ Audio Device… lists every device with the '
+     'sample rates it takes, plays a 1 kHz test tone at −20 dBFS on the output you chose, '
+     'and shows the level of each input live, so you can check both ends before the first '
+     'take.'),
+    ('A new song',
+     'File ▸ New… (Ctrl+N), give it a name: it is a folder of its own, in '
+     'Documents/MiniDAW the first time. Set its tempo and metre in the transport bar.'),
+    ('Record',
+     "Ctrl+T adds a track. It records from the sound card's first input (the button on its "
+     'header picks another). Shift+R arms it (or its R button): its meter now shows your '
+     'input. R records after a one-bar count-in (Options ▸ Count-in); play or sing, then '
+     "Space stops. The take appears where you played it, and its file is in the song's "
+     'audio folder; record again over it and every take is kept, ready for comping.'),
+    ('Edit',
+     'Drag clips to move them (Shift: off the grid), drag their edges to trim, the corner '
+     'handles for fades and the middle line for clip gain. Ctrl+E splits at the playhead, '
+     'Ctrl+D duplicates, Delete removes. Drag on the ruler to set a loop, Shift+M drops a '
+     'marker. Every step can be undone with Ctrl+Z.'),
+    ('Mix',
+     "In the mixer below (Ctrl+M shows or hides it), set each track's fader and pan; M "
+     'mutes and S solos the selected track. The + on a strip adds an effect: + ▸ EQ, then '
+     '+ ▸ Reverb, and the track has both. The ≡ menu loads a whole chain. Track ▸ Add Bus '
+     'makes a shared reverb: send tracks to it from their strips. The A button on a track '
+     'header draws automation.'),
+    ('Master',
+     'Put the finishing chain on the master strip: a gentle EQ and compressor, then a '
+     'limiter (the “Master -1 dB” preset keeps peaks under −1 dBFS). Watch the master '
+     'meter while the loudest part plays.'),
+    ('Bounce',
+     "File ▸ Bounce… (Ctrl+B), then Bounce: it writes Name.wav beside the song's folder, "
+     "mastered, going on past the last clip until the reverb's tail has died away, with a "
+     "loudness report. It can also write a loop or a marker's section, FLAC, 16 bits with "
+     'dither, and stems. Save the song with Ctrl+S: a song is a folder with its audio, and '
+     'the originals are never changed.'),
 )
 
 LICENCE = "GPL-3.0-or-later"
@@ -56,8 +64,8 @@ def shortcuts_html() -> str:
 def walkthrough_html() -> str:
     steps = "".join(f"<li><p><b>{escape(title)}.</b> {escape(text)}</p></li>"
                     for title, text in WALKTHROUGH)
-    return ("<h3>Your first song</h3><p>From an empty song to a finished file in six steps. "
-            "The demo song (it opens on first start) shows each of them done.</p>"
+    return ("<h3>Your first song</h3><p>From the demo song (it opens on first start) to a "
+            "finished file of your own in seven steps.</p>"
             f"<ol>{steps}</ol>")
 
 

@@ -29,13 +29,13 @@ def test_readme_has_the_walkthrough_of_the_help_menu() -> None:
     text = " ".join(README.read_text(encoding="utf-8").split())  # the README wraps its lines
     for number, (title, step) in enumerate(WALKTHROUGH, 1):
         assert f"{number}. **{title}.** {step}" in text
-    assert [title for title, _ in WALKTHROUGH][1:] == ["Record", "Edit", "Mix", "Master",
-                                                       "Bounce"]
+    assert [title for title, _ in WALKTHROUGH] == ["Listen", "A new song", "Record", "Edit",
+                                                   "Mix", "Master", "Bounce"]
 
 
 def test_help_texts() -> None:
     assert "Ctrl+Z" in shortcuts_html()
-    assert "<ol><li><p><b>Set up.</b>" in walkthrough_html()
+    assert "<ol><li><p><b>Listen.</b>" in walkthrough_html()
     about = about_text()
     assert f"MiniDAW {__version__}" in about
     assert "GNU General Public License" in about and "GPL-3.0-or-later" in about
