@@ -366,3 +366,20 @@ def test_a_strip_muted_for_bad_output_shows_its_mark(mixer: MixerPanel,
     session.engine_state = EngineState(faulted=frozenset({"master"}))
     session.engineStateChanged.emit()
     assert drums.fault_mark.isHidden() and mixer.master_strip.fault_mark.isVisible()
+
+
+def test_a_short_fader_numbers_only_the_marks_that_fit(qtbot) -> None:
+    from itertools import pairwise
+
+    from daw.ui.mixer.controls import FADER_MIN_HEIGHT, LABEL_HEIGHT, Fader, labelled_marks
+    from daw.ui.mixer.taper import db_to_position
+
+    fader = Fader()
+    qtbot.addWidget(fader)
+    for height in (FADER_MIN_HEIGHT, 120, 400):
+        fader.resize(46, height)
+        ys = {m: fader._pixel_of_pos(db_to_position(m)) for m in Fader.SCALE_MARKS}
+        chosen = sorted(ys[m] for m in labelled_marks(ys, LABEL_HEIGHT))
+        assert 0.0 in labelled_marks(ys, LABEL_HEIGHT)
+        assert all(b - a >= LABEL_HEIGHT for a, b in pairwise(chosen))  # no overlap
+    assert len(labelled_marks(ys, LABEL_HEIGHT)) == len(Fader.SCALE_MARKS)  # tall: all of them

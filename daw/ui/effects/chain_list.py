@@ -25,8 +25,9 @@ GR_ROLE = Qt.ItemDataRole.UserRole + 1
 GR_FULL_DB = 12.0
 ROW_HEIGHT = 14
 """Every row is this tall, so the list's height shows a whole number of rows."""
-ROWS_SHOWN = 5
-"""Rows shown whole without scrolling (a mastering chain of five); more scroll."""
+ROWS_SHOWN = 4
+"""Rows shown whole without scrolling (a vocal's EQ, de-esser, compressor and reverb); more
+scroll. Four keep a whole strip inside a mixer a third of the window high."""
 FRAME_ROOM = 4
 """Room for the list's frame, whatever the style draws (1 or 2 pixels a side)."""
 

@@ -18,6 +18,9 @@ from PySide6.QtWidgets import QWidget
 from daw.ui.mixer.taper import db_to_position, position_to_db, quantize_db
 
 FINE_FACTOR = 0.1
+FADER_MIN_HEIGHT = 60
+"""Short enough that a whole strip fits a mixer a third of a laptop window high; the fader
+grows with the dock."""
 """With Shift held, a drag moves the value ten times slower."""
 
 
@@ -172,6 +175,22 @@ def _small_font(widget: QWidget) -> QFont:
     return font
 
 
+LABEL_HEIGHT = 10
+"""The fader scale's numbers are this tall: closer marks keep their tick, not their number."""
+
+
+def labelled_marks(ys: dict[float, float], height: float) -> set[float]:
+    """The scale marks that get a number on a fader this tall: 0 dB always, then the others
+    from the top down wherever their number does not run into one already placed."""
+    placed = [ys[0.0]] if 0.0 in ys else []
+    chosen = {0.0} if 0.0 in ys else set()
+    for mark, y in ys.items():
+        if mark not in chosen and all(abs(y - other) >= height for other in placed):
+            placed.append(y)
+            chosen.add(mark)
+    return chosen
+
+
 class Fader(DragControl):
     """A vertical gain fader from -inf to +12 dB, with its dB scale on the left."""
 
@@ -183,7 +202,7 @@ class Fader(DragControl):
         super().__init__(gain_db, Qt.Orientation.Vertical, self.CAP_HEIGHT / 2 + 2,
                          db_to_position, _fader_value, parent)
         self.grab_radius = self.CAP_HEIGHT / 2
-        self.setMinimumSize(44, 120)
+        self.setMinimumSize(44, FADER_MIN_HEIGHT)
         self.setToolTip("Volume: drag (Shift: fine), double-click for 0 dB")
 
     def sizeHint(self) -> QSize:
@@ -195,10 +214,13 @@ class Fader(DragControl):
         groove_x = self.width() - self.CAP_WIDTH / 2 - 2
         scale_right = groove_x - self.CAP_WIDTH / 2 - 2
         painter.setFont(_small_font(self))
-        for mark in self.SCALE_MARKS:
-            y = self._pixel_of_pos(db_to_position(mark))
+        ys = {mark: self._pixel_of_pos(db_to_position(mark)) for mark in self.SCALE_MARKS}
+        labelled = labelled_marks(ys, LABEL_HEIGHT)
+        for mark, y in ys.items():
             painter.setPen(QColor(255, 255, 255, 140 if mark == 0.0 else 70))
             painter.drawLine(QPointF(scale_right - 3, y), QPointF(scale_right, y))
+            if mark not in labelled:
+                continue
             text = "-∞" if mark == -math.inf else f"{mark:+g}" if mark > 0 else f"{mark:g}"
             painter.setPen(QColor("#c8ccd0") if mark == 0.0 else QColor("#8a9096"))
             painter.drawText(QRectF(0, y - 6, scale_right - 4, 12),

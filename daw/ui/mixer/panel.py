@@ -63,7 +63,10 @@ class MixerPanel(QWidget):
         layout.addWidget(self.scroll_area, 1)
         layout.addWidget(divider)
         layout.addWidget(self.master_strip)
-        self.setMinimumHeight(300)
+        # Never cut a strip: its buttons and fader stay in view, with room for the scroll bar
+        # that many tracks bring.
+        scroll_bar = self.scroll_area.horizontalScrollBar().sizeHint().height()
+        self.setMinimumHeight(self.master_strip.minimumSizeHint().height() + 8 + scroll_bar)
 
         session.projectChanged.connect(self._sync)
         session.engineStateChanged.connect(self._show_levels)

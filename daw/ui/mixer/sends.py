@@ -33,9 +33,9 @@ NAME_HEIGHT = 12
 LEVEL_HEIGHT = 14
 ROW_HEIGHT = NAME_HEIGHT + 1 + LEVEL_HEIGHT
 """A send's two lines: the bus's name (and Pre), then its level bar."""
-ROWS_SHOWN = 2
-"""Sends shown without scrolling; the section has the same height in every strip (the
-master's is empty), so the faders below line up."""
+ROWS_SHOWN = 1
+"""Sends shown without scrolling (most tracks have one; more scroll); the section has the same
+height in every strip (the master's is empty), so the faders below line up."""
 _FILL = QColor(141, 150, 160, 170)
 _PRE_FILL = QColor(92, 157, 237, 170)
 _TEXT = QColor("#e6e8ea")
