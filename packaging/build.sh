@@ -124,8 +124,9 @@ if ((check)); then
             want="libjack .*/_internal/fallback/libjack\\.so[.0-9]* \\(bundled fallback\\)"
             [[ "$libjack" == system ]] && want="libjack /.* \\(system\\)"
             if ! grep -Eq "^  jack +ok +$want; streamed [1-9][0-9]* frames" "$scratch/check.txt"; then
-                echo "build.sh: the app did not stream to the JACK server with the" \
-                    "$libjack libjack (jackd said: $(tail -n 3 "$scratch/jackd.log"))" >&2
+                echo "build.sh: with MINIDAW_LIBJACK=$libjack the app did not stream to the" \
+                    "JACK server through the $libjack libjack (its jack line is above; the" \
+                    "server's log ends: $(tail -n 2 "$scratch/jackd.log"))" >&2
                 exit 1
             fi
         done
