@@ -117,6 +117,47 @@ def check_audio(warnings: list[str]) -> str:
     return f"{portaudio}; {len(devices)} devices"
 
 
+JACK_HOST_API = "JACK Audio Connection Kit"
+JACK_STREAM_SECONDS = 0.3
+
+
+def check_jack() -> str:
+    """Say which libjack is loaded (the system's, or the bundle's fallback copy: it must match
+    the machine's server), and when a JACK server runs, stream silence through it: that proves
+    PortAudio, the libjack and the server speak to each other."""
+    from daw.engine.jack_library import loaded_libjack
+
+    try:
+        import sounddevice
+    except OSError:
+        return "PortAudio missing"
+    lib = loaded_libjack()
+    which = f"libjack {lib[0]} ({lib[1]})" if lib else "no libjack loaded"
+    api = next((a for a in sounddevice.query_hostapis() if a["name"] == JACK_HOST_API), None)
+    outputs = [sounddevice.query_devices(i) for i in (api["devices"] if api else [])]
+    outputs = [d for d in outputs if d["max_output_channels"] > 0]
+    if not outputs:
+        return f"{which}; no JACK server running"
+    if lib is None:
+        raise CheckFailed("PortAudio reached a JACK server, yet no libjack is loaded")
+    device = outputs[0]
+    rate = int(device["default_samplerate"])
+    played = 0
+
+    def silence(out, frames, _time, _status) -> None:
+        nonlocal played
+        out.fill(0)
+        played += frames
+
+    with sounddevice.OutputStream(device=device["index"], samplerate=rate,
+                                  channels=min(2, device["max_output_channels"]),
+                                  dtype="float32", callback=silence):
+        time.sleep(JACK_STREAM_SECONDS)
+    if played == 0:
+        raise CheckFailed(f"a stream on the JACK device '{device['name']}' opened but never ran")
+    return f"{which}; streamed {played} frames to '{device['name']}' at {rate} Hz"
+
+
 def check_window() -> str:
     """Open the window on a copy of the demo song offscreen, paint it, and close it."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -166,6 +207,7 @@ def run_self_check(out=None) -> int:
         ("resources", check_resources),
         ("demo song", check_render),
         ("audio", lambda: check_audio(warnings)),
+        ("jack", check_jack),
         ("window", check_window),
     ]
     print(f"MiniDAW {__version__} self-check (Python {sys.version.split()[0]}"

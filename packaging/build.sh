@@ -4,7 +4,9 @@
 #
 #   packaging/build.sh [--check] [--force]
 #
-#   --check   run the built app's self-check afterwards (`MiniDAW --self-check`, offscreen)
+#   --check   run the built app's self-check afterwards (`MiniDAW --self-check`, offscreen);
+#             where jackd is installed, against a private JACK server (dummy backend), with
+#             the system's libjack and with the bundle's fallback copy, each streaming to it
 #   --force   build even when nothing changed since the last build
 #
 # A build is reused when the code, the resources, the packaging files and the installed
@@ -86,8 +88,48 @@ fi
 if ((check)); then
     # The check must not depend on a screen or a sound card, nor touch the user's settings.
     scratch="$(mktemp -d)"
-    trap 'rm -rf "$scratch"' EXIT
-    QT_QPA_PLATFORM=offscreen MINIDAW_CONFIG_DIR="$scratch/config" \
-        XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config" \
-        "$app/MiniDAW" --self-check
+    jackd_pid=""
+    stop_jackd() {
+        if [[ -n "$jackd_pid" ]]; then
+            kill "$jackd_pid" 2>/dev/null || true
+            wait "$jackd_pid" 2>/dev/null || true
+            jackd_pid=""
+        fi
+    }
+    trap 'stop_jackd; rm -rf "$scratch"' EXIT
+    self_check() {
+        env QT_QPA_PLATFORM=offscreen MINIDAW_CONFIG_DIR="$scratch/config" \
+            XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config" "$@" \
+            "$app/MiniDAW" --self-check
+    }
+    if ! command -v jackd >/dev/null || ! command -v jack_lsp >/dev/null; then
+        self_check
+        echo "build.sh: jackd is not installed (Debian package jackd2): the app was not" \
+            "checked against a JACK server"
+    else
+        # Against a private JACK server (dummy backend), once with the libjack the app picks
+        # (the system's here) and once with the bundle's fallback copy: each must stream to it.
+        server="minidaw-bundle-check-$$"
+        jack_env=(JACK_DEFAULT_SERVER="$server" JACK_NO_START_SERVER=1 JACK_NO_AUDIO_RESERVATION=1)
+        env "${jack_env[@]}" setsid timeout 600 jackd --no-realtime -n "$server" -S \
+            -d dummy -r 48000 -p 1024 -C 2 -P 2 >"$scratch/jackd.log" 2>&1 &
+        jackd_pid=$!
+        for _ in $(seq 100); do
+            jack_lsp -s "$server" >/dev/null 2>&1 && break
+            sleep 0.05
+        done
+        for libjack in system bundled; do
+            echo "build.sh: self-check against the JACK server '$server', MINIDAW_LIBJACK=$libjack"
+            self_check "${jack_env[@]}" MINIDAW_LIBJACK="$libjack" | tee "$scratch/check.txt"
+            want="libjack .*/_internal/fallback/libjack\\.so[.0-9]* \\(bundled fallback\\)"
+            [[ "$libjack" == system ]] && want="libjack /.* \\(system\\)"
+            if ! grep -Eq "^  jack +ok +$want; streamed [1-9][0-9]* frames" "$scratch/check.txt"; then
+                echo "build.sh: with MINIDAW_LIBJACK=$libjack the app did not stream to the" \
+                    "JACK server through the $libjack libjack (its jack line is above; the" \
+                    "server's log ends: $(tail -n 2 "$scratch/jackd.log"))" >&2
+                exit 1
+            fi
+        done
+        stop_jackd
+    fi
 fi

@@ -27,7 +27,7 @@ def test_self_check_passes_from_the_source_tree(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("MiniDAW ") and "self-check" in lines[0]
-    for name in ("resources", "demo song", "audio", "window"):
+    for name in ("resources", "demo song", "audio", "jack", "window"):
         assert any(line.startswith(f"  {name:<10} ok  ") for line in lines), (name, lines)
     assert "'Demo': 6 tracks" in result.stdout and "peak -" in result.stdout
     assert "on 'offscreen'" in result.stdout and "Help" in result.stdout
@@ -58,3 +58,10 @@ def test_a_demo_song_with_a_missing_file_fails_the_render(tmp_path: Path, monkey
 def test_the_render_check_reports_the_demo_song() -> None:
     detail = selfcheck.check_render()
     assert detail.startswith("'Demo': 6 tracks, ") and "1 s from 8.0 s" in detail
+
+
+def test_the_jack_check_streams_through_a_running_server(jack_server) -> None:
+    detail = selfcheck.check_jack()
+    assert detail.startswith("libjack /") and "(system); " in detail, detail
+    assert f"frames to 'system' at {jack_server.rate} Hz" in detail, detail
+    assert int(detail.split("streamed ")[1].split()[0]) > 0
