@@ -15,6 +15,9 @@ sine-shaped kick, within half a millisecond of where it starts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 
 WINDOW = 1024
@@ -41,12 +44,18 @@ FLOOR_DB = -70.0
 """Energy below this (relative to the loudest sample of the clip) counts as silence."""
 
 
+Progress = Callable[[float], None]
+"""progress(fraction done): called between blocks of the analysis; it may raise to stop it
+(a Cancel), and the exception passes through unchanged."""
+
+
 def detect_onsets(
     audio: np.ndarray,
     sample_rate: int,
     sensitivity: float = 0.5,
     *,
     min_gap_ms: float = 50.0,
+    progress: Progress | None = None,
 ) -> np.ndarray:
     """The frames where the onsets in `audio` ((frames,) or (frames, channels)) start, in
     order, as int64.
@@ -54,32 +63,63 @@ def detect_onsets(
     `sensitivity` from 0 (only the strongest hits) to 1 (every small rise): it sets the margin
     of the threshold above the local median of the flux. Onsets closer than `min_gap_ms` to
     the one before are dropped (a flam counts once). The start of the audio is never an onset:
-    a clip begins there anyway.
+    a clip begins there anyway. `progress` hears how far the flux has got (the long part).
     """
+    check_sensitivity(sensitivity)
+    analysis = analyse_onsets(audio, sample_rate, progress)
+    return analysis.onsets(sensitivity, min_gap_ms=min_gap_ms)
+
+
+def check_sensitivity(sensitivity: float) -> None:
     if not 0.0 <= sensitivity <= 1.0:
         raise ValueError(f"sensitivity {sensitivity} is outside 0 to 1")
+
+
+@dataclass(frozen=True, eq=False)
+class OnsetAnalysis:
+    """What every sensitivity shares: the flux and the signals the attacks are refined on.
+    Made once (the slow part), then picking at any sensitivity is quick, so a dialog can count
+    the cuts as the sensitivity changes without reading or analysing the audio again."""
+
+    sample_rate: int
+    flux: np.ndarray
+    signals: tuple[np.ndarray, ...]
+    floors: tuple[float, ...]
+
+    def onsets(self, sensitivity: float, *, min_gap_ms: float = 50.0) -> np.ndarray:
+        """The onset frames at this sensitivity: see `detect_onsets`."""
+        check_sensitivity(sensitivity)
+        if not self.signals:
+            return np.zeros(0, dtype=np.int64)
+        rate = self.sample_rate
+        min_rise_db = MIN_RISE_DB[1] + (MIN_RISE_DB[0] - MIN_RISE_DB[1]) * (1.0 - sensitivity)
+        gap = max(1, round(min_gap_ms * rate / 1000))
+        found: list[int] = []
+        for index in pick_peaks(self.flux, sensitivity, max(1, min(PEAK_FRAMES, gap // HOP))):
+            # Flux frame t is centred on sample t·HOP and compares it with frame t − 1: the
+            # rise it saw lies between half a window before and half a window after. Not
+            # before the last onset's gap, so a peak next to it never finds the same attack.
+            centre = int(index) * HOP
+            lo = centre - WINDOW // 2 - HOP
+            if found:
+                lo = max(lo, found[-1] + gap)
+            onset = refine_onset(self.signals, self.floors, rate, lo, centre + WINDOW // 2,
+                                 min_rise_db)
+            if onset is not None and (not found or onset - found[-1] >= gap):
+                found.append(onset)
+        return np.array(found, dtype=np.int64)
+
+
+def analyse_onsets(audio: np.ndarray, sample_rate: int,
+                   progress: Progress | None = None) -> OnsetAnalysis:
+    """The analysis of `audio` that `OnsetAnalysis.onsets` picks from; silence has none."""
     mono = _mono(audio)
     if mono.size == 0 or not np.any(mono):
-        return np.zeros(0, dtype=np.int64)
-    flux = spectral_flux(mono, sample_rate)
+        return OnsetAnalysis(sample_rate, np.zeros(0), (), ())
+    flux = spectral_flux(mono, sample_rate, progress=progress)
     signals = (mono, np.diff(mono, prepend=0.0))
     floors = tuple(silence_floor(signal) for signal in signals)
-    min_rise_db = MIN_RISE_DB[1] + (MIN_RISE_DB[0] - MIN_RISE_DB[1]) * (1.0 - sensitivity)
-    gap = max(1, round(min_gap_ms * sample_rate / 1000))
-    found: list[int] = []
-    for index in pick_peaks(flux, sensitivity, max(1, min(PEAK_FRAMES, gap // HOP))):
-        # Flux frame t is centred on sample t·HOP and compares it with frame t − 1: the rise
-        # it saw lies between half a window before and half a window after. Not before the
-        # last onset's gap, so a peak next to it never finds the same attack again.
-        centre = int(index) * HOP
-        lo = centre - WINDOW // 2 - HOP
-        if found:
-            lo = max(lo, found[-1] + gap)
-        onset = refine_onset(signals, floors, sample_rate, lo, centre + WINDOW // 2,
-                             min_rise_db)
-        if onset is not None and (not found or onset - found[-1] >= gap):
-            found.append(onset)
-    return np.array(found, dtype=np.int64)
+    return OnsetAnalysis(sample_rate, flux, signals, floors)
 
 
 def _mono(audio: np.ndarray) -> np.ndarray:
@@ -104,11 +144,13 @@ def band_matrix(sample_rate: int) -> np.ndarray:
     return matrix[:, used] / matrix[:, used].sum(axis=0)
 
 
-def spectral_flux(mono: np.ndarray, sample_rate: int, chunk: int = 2048) -> np.ndarray:
+def spectral_flux(mono: np.ndarray, sample_rate: int, chunk: int = 2048,
+                  progress: Progress | None = None) -> np.ndarray:
     """Positive log-magnitude flux per hop, normalised so its largest value is 1.
 
     Frame t is centred on sample t·HOP (the signal is padded with half a window at each
-    end). Computed `chunk` frames at a time, so a long clip needs little memory."""
+    end). Computed `chunk` frames at a time, so a long clip needs little memory, and
+    `progress` hears the fraction done after each chunk (and may raise to stop)."""
     # Mirrored at the start, so the audio starting is no rise; silence after the end.
     head = mono[1:WINDOW // 2 + 1][::-1]
     head = np.concatenate([np.zeros(WINDOW // 2 - len(head)), head])
@@ -127,6 +169,8 @@ def spectral_flux(mono: np.ndarray, sample_rate: int, chunk: int = 2048) -> np.n
         before = np.vstack([magnitude[:1] if previous is None else previous, magnitude[:-1]])
         flux[first:last] = np.maximum(magnitude - before, 0.0).sum(axis=1)
         previous = magnitude[-1:]
+        if progress is not None:
+            progress(last / count)
     top = flux.max()
     return flux / top if top > 0 else flux
 
