@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QAbstractSpinBox, QApplication
 from daw.model.timing import clip_anchor, set_clip_pitch
 from daw.ui.session import Session
 from daw.ui.timeline import TimelineView
-from daw.ui.timeline.clip_tools import PitchDialog, QuantizeDialog, SplitDialog, StretchDialog
+from daw.ui.timeline.clip_tools import PitchDialog, QuantizeDialog, StretchDialog
+from daw.ui.timeline.transient_split import SplitDialog
 from tests.engine.songs import RATE, Song
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -159,6 +160,7 @@ def split(qtbot, tl: Timeline, sensitivity: str | None = None) -> SplitDialog:
     assert isinstance(dialog, SplitDialog)
     if sensitivity is not None:
         type_into(qtbot, dialog.sensitivity, sensitivity)
+    qtbot.waitUntil(lambda: dialog.cuts is not None and not dialog.running)  # on a worker
     return dialog
 
 

@@ -3,8 +3,9 @@ Quantize… and the millisecond nudge, each one undo step.
 
 The dialogs open window-modal (`QDialog.open`) and apply when accepted, so the timeline keeps
 painting behind them. Splitting reads the clips' audio through the engine's renditions module
-(the same frames a rendition is made from) and finds the hits with `daw.dsp.onsets`; the
-pieces come out selected, ready to quantize. Quantize moves each selected clip's onset (the
+(the same frames a rendition is made from) and finds the hits with `daw.dsp.onsets`; from the
+menu this runs on a worker (`transient_split`), and the pieces come out selected, ready to
+quantize. Quantize moves each selected clip's onset (the
 end of its fade-in: see `daw.model.timing`) towards the view's snap grid.
 """
 
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,10 +33,10 @@ from daw.model import Project, timing
 from daw.model.project import Clip, new_id
 from daw.ui.session import Session
 from daw.ui.timeline.lanes import Lanes
+from daw.ui.timeline.transient_split import NO_FOLDER, Cuts, Snapshot, SplitDialog, clip_hits
 
 NUDGE_MS = 1.0
 """Alt+Shift+Left/Right: one millisecond, for sliding a single hit into the pocket."""
-DEFAULT_SENSITIVITY = 50
 DEFAULT_STRENGTH = 100
 
 
@@ -119,27 +119,6 @@ class StretchDialog(_Dialog):
         self.percent.blockSignals(False)
 
 
-class SplitDialog(_Dialog):
-    """The sensitivity of the detection, with the number of cuts it gives shown live."""
-
-    def __init__(self, count: Callable[[float], int], parent: QWidget | None) -> None:
-        super().__init__("Split at Transients", parent)
-        self._count = count
-        self.sensitivity = QSpinBox()
-        self.sensitivity.setRange(0, 100)
-        self.sensitivity.setSuffix(" %")
-        self.sensitivity.setValue(DEFAULT_SENSITIVITY)
-        self.sensitivity.valueChanged.connect(self._update)
-        self.form.addRow("Sensitivity:", self.sensitivity)
-        self._update()
-
-    def _update(self) -> None:
-        cuts = self._count(self.sensitivity.value() / 100.0)
-        self.note.setText(f"{cuts} cut{'' if cuts == 1 else 's'}: each piece starts 5 ms "
-                          "before its hit and crossfades with the one before.")
-        self.ok_button().setEnabled(cuts > 0)
-
-
 class QuantizeDialog(_Dialog):
     """The strength: how far of the way to the grid each onset moves."""
 
@@ -164,8 +143,6 @@ class ClipTools(QObject):
         self.widget = parent
         self.dialog: QDialog | None = None
         """The dialog open now, if any (kept here: Qt deletes it when it closes)."""
-        self._audio_read: dict[tuple[str, int, int], np.ndarray] = {}
-        """Clip audio read for the split dialog, so its count can follow the sensitivity."""
 
     def add_to_menu(self, menu: QMenu) -> None:
         """The clip menu's entries."""
@@ -249,51 +226,52 @@ class ClipTools(QObject):
 
     # --- timing ---------------------------------------------------------------------------
 
-    def transients(self, clip_ids: list[str], sensitivity: float) -> dict[str, list[int]]:
-        """{clip id: the timeline frames of the hits inside it}; reports unreadable audio
-        through the session and leaves that clip out."""
+    def transients(self, clip_ids: list[str], sensitivity: float) -> Cuts:
+        """{clip id: the timeline frames of the hits inside it}, found here and now (the
+        menu's dialog finds them on a worker); reports unreadable audio through the session
+        and leaves that clip out."""
         project, folder = self.session.project, self.session.folder
-        found: dict[str, list[int]] = {}
+        found: Cuts = {}
         for clip_id in clip_ids:
             clip = project.find_clip(clip_id)[1]
             try:
                 if folder is None:
-                    raise MediaError("the song has no folder yet: save it to read its audio")
-                audio = self._audio(clip)
+                    raise MediaError(NO_FOLDER)
+                audio = read_clip_source(folder, project, clip)
             except MediaError as error:
                 self.session.errorRaised.emit(str(error))
                 continue
-            onsets = detect_onsets(audio, project.sample_rate, sensitivity)
-            frames = [clip.start_frame + round(f * clip.stretch) for f in onsets]
-            found[clip_id] = [f for f in frames if clip.start_frame < f < clip.end_frame]
+            found[clip_id] = clip_hits(clip, detect_onsets(audio, project.sample_rate,
+                                                           sensitivity))
         return found
 
-    def _audio(self, clip: Clip) -> np.ndarray:
-        """The clip's unprocessed audio (read once while the split dialog is open)."""
-        key = (clip.media_id, clip.source_offset_frames, clip.source_frames)
-        if key not in self._audio_read:
-            self._audio_read[key] = read_clip_source(self.session.folder,
-                                                     self.session.project, clip)
-        return self._audio_read[key]
-
     def split_dialog(self) -> QDialog | None:
+        """Split at Transients…: the dialog analyses on a worker, OK splits what it found."""
         targets = self.targets()
         if not targets:
             self.session.errorRaised.emit("select a clip to split it at its transients")
             return None
-        self._audio_read.clear()
+        snapshot = Snapshot.of(self.session.folder, self.session.project, targets)
+        dialog = SplitDialog(snapshot, self.session.errorRaised.emit, self.widget)
+        shown = self._show(dialog, lambda: self.apply_split(snapshot, dialog.cuts or {}))
+        dialog.start()
+        return shown
 
-        def count(sensitivity: float) -> int:
-            return sum(len(f) for f in self.transients(targets, sensitivity).values())
-
-        dialog = SplitDialog(count, self.widget)
-        dialog.finished.connect(lambda _result: self._audio_read.clear())
-        return self._show(dialog, lambda: self.split_at_transients(
-            targets, dialog.sensitivity.value() / 100.0))
+    def apply_split(self, snapshot: Snapshot, cuts: Cuts) -> list[str]:
+        """Split at the cuts found in `snapshot`, unless its clips changed since: then say so
+        and change nothing (cuts found in other audio, or at other places, would be wrong)."""
+        if not snapshot.unchanged_in(self.session.project):
+            self.session.errorRaised.emit("the clips changed while their transients were "
+                                          "found: nothing was split, try again")
+            return []
+        return self._split(cuts)
 
     def split_at_transients(self, clip_ids: list[str], sensitivity: float) -> list[str]:
         """Split each clip at its hits and select the pieces; returns their ids."""
-        cuts = {c: f for c, f in self.transients(clip_ids, sensitivity).items() if f}
+        return self._split(self.transients(clip_ids, sensitivity))
+
+    def _split(self, found: Cuts) -> list[str]:
+        cuts = {c: f for c, f in found.items() if f}
         if not cuts:
             self.session.errorRaised.emit("no transients found: try a higher sensitivity")
             return []
@@ -309,6 +287,11 @@ class ClipTools(QObject):
         pieces = [c for clip_id in cuts for c in (clip_id, *new_ids[clip_id])]
         self.session.select_clips(pieces)
         return pieces
+
+    def shutdown(self) -> None:
+        """Stop a split dialog's worker and wait for it (the window is closing)."""
+        if isinstance(self.dialog, SplitDialog):
+            self.dialog.job.wait()
 
     def quantize_dialog(self) -> QDialog | None:
         targets = self.targets()

@@ -324,7 +324,9 @@ class TimelineView(EditCommands, QWidget):
         return all(self.cache.settled(folder, project.media_ref(m)) for m in used)
 
     def shutdown(self) -> None:
-        """Stop the waveform builds and wait for them; call before the window goes away."""
+        """Stop the waveform builds and a split's analysis and wait for them; call before the
+        window goes away."""
+        self.clip_tools.shutdown()
         self.cache.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
