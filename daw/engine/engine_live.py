@@ -1,16 +1,21 @@
-"""The engine's live-edit side: after an edit while playing, withdraw the render-ahead and
+"""The engine's live-edit side: an edit's plan made on the thread that edits and posted to the
+engine thread without waiting; after an edit while playing, withdraw the render-ahead and
 render it again from saved state, then let the render-ahead grow back gradually; and the test
 tone of the audio dialog. A part of `Engine` (daw.engine.transport); every method runs on the
-engine thread."""
+engine thread unless it says otherwise."""
 
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future
 
 from daw.engine.audio_io import AudioIO
 from daw.engine.engine_state import EXACT_RESTORE_GUESS, INEXACT_RESTORE_GUESS, EngineError
+from daw.engine.live_params import parameter_patch
+from daw.engine.plan import compile_plan
 from daw.engine.playback import RingBroken
 from daw.engine.tone import make_test_tone
+from daw.model.project import Project
 
 REGROW_SPEED = 2.0
 """After an edit, the render-ahead grows back at this many times the speed of playback."""
@@ -18,6 +23,26 @@ REGROW_SPEED = 2.0
 
 class LiveEditMixin:
     """Live edits and the test tone for `Engine`."""
+
+    def _post_project(self, project: Project, song: int | None) -> None:
+        """Make `project`'s plan on this thread and post it to the engine thread (any thread;
+        `song`: the song a finished rendition belongs to, None for an edit)."""
+        with self._post_lock:
+            if song is not None and song != self._song:
+                return
+            playable = self._renditions.playable(project)
+            plan = None if self._posted is None else parameter_patch(
+                self._posted[1], self._posted[0], playable)
+            if plan is None:
+                plan = compile_plan(playable)
+            self._posted = (playable, plan)
+            self._latest = project
+            self._commands.put((self._do_set_project, (project, playable, plan), Future()))
+
+    def _rendition_ready(self, song: int) -> None:
+        """A clip's pitch or stretch is rendered (renditions' worker thread): play it from
+        the next chunk, unless the song was switched since."""
+        self._post_project(self._latest, song)
 
     def _ahead_target(self, rate: int) -> int:
         """How far ahead to render now. After an edit took the render-ahead back, it grows

@@ -196,6 +196,21 @@ def _compile_track(project: Project, track: Track,
         channels, clips = 2, ()
     else:
         channels, clips = _compile_clips(project, track)
+    return TrackPlan(
+        track_id=track.id,
+        name=track.name,
+        channels=channels,
+        clips=clips,
+        is_bus=track.is_bus,
+        **compile_strip_settings(project, track, state, channels),
+    )
+
+
+def compile_strip_settings(project: Project, track: Track, state: tuple[bool, frozenset[str]],
+                           channels: int) -> dict:
+    """A strip's live settings as `TrackPlan` fields (mix, effects, effect_automation): what a
+    fader, pan, mute, solo, send level, effect parameter or automation edit changes, compiled
+    apart so that such an edit need not compile the clips again (see `live_params`)."""
     main_on, send_to = state
     sends = tuple(
         SendPlan(send.bus_id, send.level_db, send.pre_fader, send.bus_id in send_to,
@@ -206,16 +221,8 @@ def _compile_track(project: Project, track: Track,
                   sends=sends, volume=compile_curve(track.envelope(VOLUME)),
                   pan_curve=compile_curve(track.envelope(PAN)))
     effects = tuple(_with_tempo(e, project.tempo_bpm) for e in track.effects if not e.bypassed)
-    return TrackPlan(
-        track_id=track.id,
-        name=track.name,
-        channels=channels,
-        clips=clips,
-        effects=effects,
-        mix=mix,
-        effect_automation=effect_curves(effects, track.automation),
-        is_bus=track.is_bus,
-    )
+    return {"mix": mix, "effects": effects,
+            "effect_automation": effect_curves(effects, track.automation)}
 
 
 def _with_tempo(effect: EffectSettings, tempo_bpm: float) -> EffectSettings:
@@ -233,16 +240,22 @@ def compile_plan(project: Project) -> RenderPlan:
                    if not t.is_bus)
     buses = tuple(_compile_track(project, project.track(b), states[b])
                   for b in bus_order(project))
-    master = project.master
-    master_effects = tuple(_with_tempo(e, project.tempo_bpm) for e in master.effects
-                           if not e.bypassed)
     return RenderPlan(
         sample_rate=project.sample_rate,
         end_frame=project.end_frame,
         tracks=tracks,
-        master_effects=master_effects,
         media_ids=frozenset(c.media_id for t in tracks for c in t.clips),
         buses=buses,
-        master=MasterMix(master.gain_db, compile_curve(master.envelope(VOLUME))),
-        master_automation=effect_curves(master_effects, master.automation),
+        **compile_master_settings(project),
     )
+
+
+def compile_master_settings(project: Project) -> dict:
+    """The master's live settings as `RenderPlan` fields (master_effects, master,
+    master_automation), compiled apart like `compile_strip_settings`."""
+    master = project.master
+    master_effects = tuple(_with_tempo(e, project.tempo_bpm) for e in master.effects
+                           if not e.bypassed)
+    return {"master_effects": master_effects,
+            "master": MasterMix(master.gain_db, compile_curve(master.envelope(VOLUME))),
+            "master_automation": effect_curves(master_effects, master.automation)}

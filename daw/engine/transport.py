@@ -4,12 +4,15 @@ One engine thread does all the Python work of playing and recording: it renders 
 the output ring, drains the input ring into the takes and the monitor path, and applies the
 person's commands between chunks. The UI (or a test) calls the public methods from its own
 thread; they post commands to the engine thread and, where there is an answer, wait for it.
+An edit never waits: `set_project` makes the new plan on the calling thread (a parameter
+edit patches the last one, see `live_params`) and posts it; the engine thread only swaps it in.
 The UI reads `state`, a frozen snapshot replaced whole by the engine thread, with a timer.
 The audio callback itself is rtmixer's C code (see `daw.engine.audio_io`).
 """
 
 from __future__ import annotations
 
+import functools
 import queue
 import sys
 import threading
@@ -31,7 +34,7 @@ from daw.engine.engine_state import EngineConfig, EngineError, EngineState
 from daw.engine.live_peaks import LivePeaks
 from daw.engine.master_meter import MasterMeter
 from daw.engine.monitor import Monitor
-from daw.engine.plan import compile_plan
+from daw.engine.plan import RenderPlan, compile_plan
 from daw.engine.playback import PlaybackFeeder
 from daw.engine.record_plan import RecordPlan
 from daw.engine.recorder import Take, TakeRecorder
@@ -57,7 +60,17 @@ class Engine(DeviceMixin, RecordingMixin, LiveEditMixin):
         self._project_dir = Path(project_dir)
         self._commands: queue.SimpleQueue[tuple[Callable[..., object], tuple, Future]] = (
             queue.SimpleQueue())
-        self._renditions = RenditionCache(self._project_dir, self._rendition_ready)
+        self._post_lock = threading.Lock()
+        """Held while a plan is made and posted (calling threads): posts reach the engine
+        thread in the order their projects were edited."""
+        self._song = 0
+        """Counts song switches, so that a rendition of the song before is not posted."""
+        self._posted: tuple[Project, RenderPlan] | None = None
+        """The playable project and its plan posted last, the base of the next patch."""
+        self._latest = project
+        """The edited project posted last (the project a finished rendition is played in)."""
+        self._renditions = RenditionCache(self._project_dir,
+                                          functools.partial(self._rendition_ready, 0))
         self._edited = project
         """The project as edited; `_project` is the same as it plays (see `renditions`)."""
         self._project = self._renditions.playable(project)
@@ -129,15 +142,25 @@ class Engine(DeviceMixin, RecordingMixin, LiveEditMixin):
         self._call(self._do_close)
 
     def set_project(self, project: Project) -> None:
-        """Play the edited project from the next chunk on; effect state carries over."""
-        self._call(self._do_set_project, project)
+        """Play the edited project from the next chunk on; effect state carries over.
+
+        Returns without waiting for the engine thread: the plan is compiled here (patched,
+        for a parameter edit) and handed over whole."""
+        if self._thread is None or not self._thread.is_alive():
+            raise EngineError("the engine is not running")
+        self._post_project(project, None)
 
     def switch_song(self, project: Project, project_dir: Path) -> list[Take]:
         """Play another song, from another folder (File ▸ New, File ▸ Open): the transport
         stops, and from then on takes, their journals and renditions go into `project_dir`.
         Returns the takes of a recording cut short by the switch (they belong to the old song,
         in its folder). The device stays open."""
-        return self._call(self._do_switch_song, project, Path(project_dir), timeout=30.0)
+        with self._post_lock:
+            self._song += 1
+            self._posted = None
+            self._latest = project
+        return self._call(self._do_switch_song, project, Path(project_dir), self._song,
+                          timeout=30.0)
 
     @property
     def project_dir(self) -> Path:
@@ -341,14 +364,9 @@ class Engine(DeviceMixin, RecordingMixin, LiveEditMixin):
                          self.config.click_level_db, until_frame,
                          sounds=click_sounds(p.sample_rate))
 
-    def _rendition_ready(self) -> None:
-        """A clip's pitch or stretch is rendered (renditions' worker thread): play it from
-        the next chunk."""
-        self._commands.put((lambda: self._do_set_project(self._edited), (), Future()))
-
-    def _do_set_project(self, project: Project) -> None:
-        self._edited = project
-        project = self._renditions.playable(project)
+    def _do_set_project(self, edited: Project, project: Project, plan: RenderPlan) -> None:
+        """Swap in a posted plan (`project`: `edited` as it plays, `plan`: its plan)."""
+        self._edited = edited
         same_media = project.media == self._project.media
         self._project = project
         if self._feeder is not None:
@@ -357,18 +375,18 @@ class Engine(DeviceMixin, RecordingMixin, LiveEditMixin):
                 self._pool = MediaPool(self._project_dir, project.media,
                                        sample_rate=project.sample_rate, missing_ok=True)
                 self._feeder.renderer.pool = self._pool
-            plan = compile_plan(project)
             if self._playing:
                 self._render_again_soon()
             self._feeder.renderer.swap_plan(plan)
             self._apply_transport_options()  # the loop's next tick renders again at once
         self._rebuild_monitor()
 
-    def _do_switch_song(self, project: Project, project_dir: Path) -> list[Take]:
+    def _do_switch_song(self, project: Project, project_dir: Path, song: int) -> list[Take]:
         takes = self._do_stop()
         self._renditions.close(wait=False)
         self._project_dir = project_dir
-        self._renditions = RenditionCache(project_dir, self._rendition_ready)
+        self._renditions = RenditionCache(project_dir,
+                                          functools.partial(self._rendition_ready, song))
         self._edited = project
         self._project = self._renditions.playable(project)
         self._position = self._play_started_from = 0
