@@ -37,7 +37,16 @@ class LiveEditMixin:
                 plan = compile_plan(playable)
             self._posted = (playable, plan)
             self._latest = project
-            self._commands.put((self._do_set_project, (project, playable, plan), Future()))
+            posted: Future = Future()
+            posted.add_done_callback(self._report_failed_post)
+            self._commands.put((self._do_set_project, (project, playable, plan), posted))
+
+    def _report_failed_post(self, posted: Future) -> None:
+        """Nobody waits for a posted edit: a failure to play it is said in the engine's state
+        (engine thread, when the swap raised)."""
+        error = posted.exception()
+        if error is not None:
+            self._error = f"the edit could not be played: {error}"
 
     def _rendition_ready(self, song: int) -> None:
         """A clip's pitch or stretch is rendered (renditions' worker thread): play it from

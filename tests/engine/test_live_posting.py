@@ -82,3 +82,22 @@ def test_posting_to_a_stopped_engine_says_so(song: Song) -> None:
     engine = Engine(song.project, song.folder)
     with pytest.raises(EngineError, match="not running"):
         engine.set_project(ops.set_track_gain(song.project, "A", -3.0))
+
+
+def test_a_posted_edit_that_fails_is_said_in_the_engine_state(song: Song, monkeypatch) -> None:
+    song.media("a", tone(4800, 440))
+    song.track("A")
+    song.clip("A", "a", 0, "c")
+    engine = Engine(song.project, song.folder)
+    engine.start()
+    try:
+        def broken(*args):
+            raise RuntimeError("the plan could not be swapped")
+
+        monkeypatch.setattr(engine, "_do_set_project", broken)
+        engine.set_project(ops.set_track_gain(song.project, "A", -6.0))
+        engine.locate(10)  # a command that waits: the post before it has run
+        assert engine.state.error == ("the edit could not be played: the plan could not be "
+                                      "swapped")
+    finally:
+        engine.shutdown()
