@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPointF, QRectF, Qt
 
 from daw.model import Fade, Project, ops
-from daw.ui.timeline import commands
+from daw.model import clip_edits as commands
 from daw.ui.timeline.geometry import Hit, Zone, clips_in, gain_db_per_pixel
 
 if TYPE_CHECKING:
