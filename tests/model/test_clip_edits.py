@@ -37,7 +37,7 @@ def spans(p: Project) -> dict[str, tuple[str, int, int]]:
 
 
 def test_the_model_edits_load_without_qt_or_numpy() -> None:
-    code = ("import sys, daw.model.clip_edits; "
+    code = ("import sys, daw.model.clip_edits, daw.model.comping; "
             "print(sorted({'PySide6', 'numpy'} & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).parents[2])
