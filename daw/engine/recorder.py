@@ -28,6 +28,7 @@ import numpy as np
 
 from daw.media import MediaError, import_audio
 from daw.media.takefile import TakeWriter
+from daw.model.comping import RecordedTake
 from daw.model.disk import DiskWriteError, describe_write_error
 from daw.model.project import MediaRef, new_id
 
@@ -46,24 +47,9 @@ class TakeSpec:
     input_channels: tuple[int, ...]
 
 
-@dataclass(frozen=True)
-class Take:
-    """A finished take, ready to be kept on its track: `media` plays from
-    `source_offset_frames` at `start_frame` for `length_frames`. Several takes may share one
-    media (the passes of a loop recording)."""
-
-    track_id: str
-    media: MediaRef
-    start_frame: int
-    source_offset_frames: int
-    length_frames: int
-    comp: tuple[int, int] | None = None
-    """The timeline range [start, end) of the take to hear (comped in); None keeps the take
-    to choose from later without hearing it (an earlier pass of a loop)."""
-
-    @property
-    def end_frame(self) -> int:
-        return self.start_frame + self.length_frames
+class Take(RecordedTake):
+    """A take the recorder finished: plain data the model keeps on its track
+    (`daw.model.comping.add_recorded_takes`)."""
 
 
 def clock(frames: int, rate: int) -> str:

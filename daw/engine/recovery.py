@@ -15,12 +15,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from daw.engine.comping import add_recorded_takes
 from daw.engine.record_plan import shape_takes
 from daw.engine.recorder import JOURNAL_SUFFIX, Take
 from daw.media import import_audio, probe
 from daw.media.takefile import repair_take
 from daw.model import ops
+from daw.model.comping import add_recorded_takes
 from daw.model.project import MediaRef, Project, new_id
 
 

@@ -4,27 +4,27 @@ menus, the keyboard shortcuts and the status bar."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QColorDialog,
     QDockWidget,
     QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
 )
 
 from daw.engine.audio_setup import config_for
 from daw.engine.settings import AudioSettings, SettingsError, load_settings, save_settings
-from daw.model import Project, ProjectFileError, ops
+from daw.model import Project, ProjectFileError
 from daw.model.backups import Backup
-from daw.model.routing import add_bus, buses
 from daw.model.store import create_project
+from daw.ui import track_commands
 from daw.ui.autosave import DEFAULT_SECONDS as AUTOSAVE_SECONDS
 from daw.ui.autosave import Autosaver
 from daw.ui.backup_dialog import choose_backup
@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         session.folderChanged.connect(self._update_title)
         session.errorRaised.connect(self.show_error)
         session.engineStateChanged.connect(self._update_status)
-        session.selectionChanged.connect(self._update_actions)
+        session.selectionChanged.connect(self.update_actions)
         self._update_title()
         self._update_status()
         self.timeline.setFocus()  # keys start on the song, not in the tempo box...
@@ -123,8 +123,10 @@ class MainWindow(QMainWindow):
         self._disk_timer.start(5000)
         self._update_disk()
 
-    def _action(self, menu, text: str, slot, shortcut: str | QKeySequence | None = None,
-                checkable: bool = False) -> QAction:
+    def add_action(self, menu: QMenu, text: str, slot: Callable[..., object],
+                   shortcut: str | QKeySequence | None = None,
+                   checkable: bool = False) -> QAction:
+        """An action of `menu` whose shortcut works anywhere in this window."""
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -146,9 +148,9 @@ class MainWindow(QMainWindow):
         self.redo_action.setText(f"Redo {s.history.redo_label}".strip())
         self.undo_action.setEnabled(s.history.can_undo)
         self.redo_action.setEnabled(s.history.can_redo)
-        self._update_actions()
+        self.update_actions()
 
-    def _update_actions(self) -> None:
+    def update_actions(self) -> None:
         s = self.session
         has_clips = bool(s.selected_clips)
         for action in (self.cut_action, self.copy_action, self.duplicate_action,
@@ -322,7 +324,7 @@ class MainWindow(QMainWindow):
         value = self.settings.value(RECENT_KEY) or []
         return [value] if isinstance(value, str) else list(value)
 
-    def _fill_recent(self) -> None:
+    def fill_recent(self) -> None:
         self.recent_menu.clear()
         for path in self.recent_projects():
             action = self.recent_menu.addAction(path)
@@ -375,73 +377,36 @@ class MainWindow(QMainWindow):
     # --- edit and track commands -------------------------------------------------------------
 
     def add_track(self) -> None:
-        s = self.session
-        name = f"Track {len(s.project.tracks) + 1}"
-        index = None
-        if s.selected_track is not None:
-            index = [t.id for t in s.project.tracks].index(s.selected_track) + 1
-        if s.edit("Add Track", lambda p: ops.add_track(p, name, index=index)):
-            added = [t for t in s.project.tracks if t.name == name][-1]
-            s.select_track(added.id)
+        track_commands.add_track(self.session)
 
     def add_bus(self) -> None:
-        """Add a bus ("Bus 1", "Bus 2", ...) at the end, as one undo step, and select it."""
-        s = self.session
-        names = {t.name for t in s.project.tracks}
-        number = len(buses(s.project)) + 1
-        while f"Bus {number}" in names:
-            number += 1
-        name = f"Bus {number}"
-        if s.edit("Add Bus", lambda p: add_bus(p, name)):
-            s.select_track(s.project.tracks[-1].id)
+        track_commands.add_bus(self.session)
 
     def remove_track(self) -> None:
-        s = self.session
-        if s.selected_track is None:
-            return
-        track = s.project.track(s.selected_track)
-        if track.clips and self.error_dialogs_enabled:
-            answer = QMessageBox.question(self, "Remove track",
-                                          f"Remove “{track.name}” and its clips? (Undo brings "
-                                          "it back.)")
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        s.edit("Remove Track", lambda p: ops.remove_track(p, track.id))
+        track_commands.remove_track(self.session, self, ask=self.error_dialogs_enabled)
 
     def rename_track(self) -> None:
-        s = self.session
-        if s.selected_track is None:
-            return
-        track = s.project.track(s.selected_track)
-        name, ok = QInputDialog.getText(self, "Rename track", "Name:", text=track.name)
-        if ok:
-            s.edit("Rename Track", lambda p: ops.rename_track(p, track.id, name))
+        track_commands.rename_track(self.session, self)
 
     def track_colour(self) -> None:
-        s = self.session
-        if s.selected_track is None:
-            return
-        track = s.project.track(s.selected_track)
-        colour = QColorDialog.getColor(QColor(track.colour), self, "Track colour")
-        if colour.isValid():
-            s.edit("Track Colour", lambda p: ops.set_track_colour(p, track.id, colour.name()))
+        track_commands.track_colour(self.session, self)
 
     def toggle_punch(self) -> None:
         toggle_punch(self.session)
         self.punch_action.setChecked(self.session.punch_enabled)  # also when refused
 
-    def _toggle_follow(self, on: bool) -> None:
+    def toggle_follow(self, on: bool) -> None:
         self.session.view.follow_playhead = on
 
     # --- options and help ---------------------------------------------------------------------
 
     @staticmethod
-    def _audio_settings() -> AudioSettings:
+    def saved_audio_settings() -> AudioSettings:
         return load_settings()[0]
 
     def _change_audio_settings(self, **changes: object) -> None:
         """Apply a metronome setting to the engine now and remember it."""
-        settings = replace(self._audio_settings(), **changes)
+        settings = replace(self.saved_audio_settings(), **changes)
         try:
             save_settings(settings)
         except SettingsError as error:

@@ -15,12 +15,12 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from daw.dsp.effects import effect_ranges
-from daw.engine.comping import add_recorded_takes
 from daw.engine.recorder import Take
 from daw.engine.recovery import forget_used_journals
 from daw.engine.transport import Engine, EngineError, EngineState
 from daw.media import MediaError, import_file
 from daw.model import EditError, Project, ops
+from daw.model.comping import add_recorded_takes
 from daw.model.history import History
 from daw.model.save_as import save_project_as
 from daw.model.store import load_project, save_project

@@ -316,7 +316,7 @@ def test_choose_a_tracks_input_from_its_header(qtbot, tmp_path) -> None:
 def test_copy_and_paste_keep_pitch_stretch_and_take(tl: Timeline) -> None:
     from dataclasses import replace
 
-    from daw.ui.timeline.commands import copy_clips, paste_clips
+    from daw.model.clip_edits import copy_clips, paste_clips
 
     p = tl.session.project
     track, clip = p.find_clip("c1")

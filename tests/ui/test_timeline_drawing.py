@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog
 
 from daw.model import Fade, ops
-from daw.ui.timeline.polygons import envelope_pixels, polygon, premultiplied
+from daw.ui.polygons import envelope_pixels, polygon, premultiplied
 from tests.ui.timeline_helpers import (
     FRAMES_PER_PIXEL,
     Timeline,

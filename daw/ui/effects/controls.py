@@ -12,8 +12,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
 
+from daw.ui.drag_control import DragControl
 from daw.ui.effects.params import Param
-from daw.ui.mixer.controls import DragControl
 
 BAR_FILL = QColor(92, 157, 237, 170)
 BAR_FILL_ACTIVE = QColor(120, 180, 250, 210)

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen, QPolygonF,
 from PySide6.QtWidgets import QWidget
 
 from daw.dsp.eq import eq_response
-from daw.ui.timeline.polygons import polygon
+from daw.ui.polygons import polygon
 
 LOW_HZ, HIGH_HZ = 20.0, 20000.0
 RANGE_DB = 24.0

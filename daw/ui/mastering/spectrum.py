@@ -24,7 +24,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from daw.ui.timeline.polygons import polygon
+from daw.ui.polygons import polygon
 
 LOW_HZ = 20.0
 HIGH_HZ = 20000.0

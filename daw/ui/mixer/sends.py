@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from daw.model import Project, Track
 from daw.model.project import Send
 from daw.model.routing import buses, remove_send, set_send
-from daw.ui.mixer.controls import DragControl
+from daw.ui.drag_control import DragControl
 from daw.ui.mixer.taper import db_to_position, format_db, position_to_db, quantize_db
 from daw.ui.session import Session
 

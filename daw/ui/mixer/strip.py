@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from daw.model import Project, chains, ops
+from daw.ui.effects.chain import ChainWidget
 from daw.ui.mixer.controls import Fader, PanSlider
 from daw.ui.mixer.meter import LevelMeter
 from daw.ui.mixer.sends import SendsSection
@@ -164,10 +165,6 @@ class ChannelStrip(QFrame):
         self.setProperty("selected", False)
 
         self.name_tag = NameTag()
-        # Imported here, not at the top: the effect editors reuse the mixer's drag control, and
-        # loading them first would come back to this module before they are complete.
-        from daw.ui.effects.chain import ChainWidget
-
         self.chain = ChainWidget(
             session, chains.MASTER if track_id is None else track_id)
         self.fader = Fader()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from daw.model import automation
 from daw.model.project import MASTER
+from daw.ui.polygons import polygon
 from daw.ui.timeline.automation_geometry import GRAB_PX, EnvelopeGeometry, PointKey, Shown
 from daw.ui.timeline.automation_readout import (
     cursor_text,
@@ -29,7 +30,6 @@ from daw.ui.timeline.automation_readout import (
 )
 from daw.ui.timeline.automation_targets import plain_value
 from daw.ui.timeline.gestures import THRESHOLD_PX, bypass_snap
-from daw.ui.timeline.polygons import polygon
 
 if TYPE_CHECKING:
     from daw.ui.timeline.lanes import Lanes

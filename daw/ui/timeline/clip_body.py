@@ -26,13 +26,13 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTransform
 from daw.media import MediaError, PeakReader
 from daw.media.peaks import FINEST_WINDOW
 from daw.model import Clip, MediaRef
+from daw.ui.polygons import envelope_mask, premultiplied
 from daw.ui.session import Session
 from daw.ui.timeline import style
 from daw.ui.timeline.columns import Source, column_extremes, peak_source
 from daw.ui.timeline.fades import FadeCurves
 from daw.ui.timeline.missing_look import paint_missing
 from daw.ui.timeline.peak_cache import PeakCache
-from daw.ui.timeline.polygons import envelope_mask, premultiplied
 from daw.ui.timeline.samples import paint_samples
 from daw.ui.timeline.sheets import ARENA_PIXELS, Sheet, SheetMemory
 

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QInputDialog, QWidget
 
 from daw.model import Project, ops
+from daw.model import clip_edits as commands
+from daw.model.clip_edits import ClipCopy
 from daw.model.project import new_id
 from daw.ui.session import Session
-from daw.ui.timeline import commands
-from daw.ui.timeline.commands import ClipCopy
 from daw.ui.timeline.gestures import GAIN_LIMITS_DB
 from daw.ui.timeline.lanes import Lanes
 from daw.ui.view_state import ViewState
@@ -139,13 +139,8 @@ class EditCommands:
             return
         project = self.session.project
         mute = not all(project.find_clip(c)[1].muted for c in targets)
-
-        def change(p: Project) -> Project:
-            for clip_id in targets:
-                p = ops.set_clip_muted(p, clip_id, mute)
-            return p
-
-        self._edit("Mute Clip" if mute else "Unmute Clip", change)
+        self._edit("Mute Clip" if mute else "Unmute Clip",
+                   lambda p: commands.set_muted(p, targets, mute))
 
     # --- markers and moving the playhead --------------------------------------------------
 

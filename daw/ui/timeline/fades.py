@@ -15,8 +15,8 @@ from PySide6.QtGui import QPainter, QPen, QPolygonF, QTransform
 
 from daw.dsp.fades import fade_in_curve
 from daw.model import Clip, Fade
+from daw.ui.polygons import polygon
 from daw.ui.timeline import style
-from daw.ui.timeline.polygons import polygon
 
 _FADE_POINTS = 1024
 _CURVE_POINTS = 65

@@ -7,20 +7,36 @@ on where the mouse is now (and whether Shift is held to bypass the snap), never 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 
 from daw.model import Fade, Project, ops
-from daw.ui.timeline import commands
-from daw.ui.timeline.geometry import Hit, Zone, clips_in, gain_db_per_pixel
+from daw.model import clip_edits as commands
+from daw.ui.timeline.geometry import Hit, LaneLayout, Zone, clips_in, gain_db_per_pixel
 
 if TYPE_CHECKING:
-    from daw.ui.timeline.lanes import Lanes
+    from daw.ui.session import Session
 
 THRESHOLD_PX = 3
 """A press that moves less than this is a click, not a drag."""
 GAIN_LIMITS_DB = (-60.0, 24.0)
+
+
+class LaneSurface(Protocol):
+    """What a drag needs of the lanes it runs on: the session it edits (whose view converts
+    pixels to frames and snaps), the layout that maps heights to tracks and clips to
+    rectangles, and a way to have part of the surface repainted. The lanes widget is one;
+    a test can drive a drag with a plain object."""
+
+    @property
+    def session(self) -> Session: ...
+
+    @property
+    def layout(self) -> LaneLayout: ...
+
+    def update(self, rect: QRect) -> None: ...
 
 
 def bypass_snap(modifiers: Qt.KeyboardModifier) -> bool:
@@ -32,7 +48,7 @@ class Drag:
 
     label = ""
 
-    def __init__(self, lanes: Lanes, origin: QPointF) -> None:
+    def __init__(self, lanes: LaneSurface, origin: QPointF) -> None:
         self.lanes = lanes
         self.session = lanes.session
         self.view = lanes.session.view
@@ -57,7 +73,7 @@ class Drag:
     def dx_frames(self, pos: QPointF) -> float:
         return (pos.x() - self.origin.x()) * self.view.frames_per_pixel
 
-    def edit(self, change) -> None:
+    def edit(self, change: Callable[[Project], Project]) -> None:
         self.session.edit(self.label, change, gesture=self.gesture)
 
     def apply(self, pos: QPointF, bypass: bool) -> None:
@@ -71,7 +87,8 @@ class MoveDrag(Drag):
     """Moves the grabbed clip (and the others selected with it) in time, snapping the grabbed
     clip's start, and across tracks by whole lanes."""
 
-    def __init__(self, lanes: Lanes, origin: QPointF, hit: Hit, clip_ids: frozenset[str]) -> None:
+    def __init__(self, lanes: LaneSurface, origin: QPointF, hit: Hit,
+                 clip_ids: frozenset[str]) -> None:
         super().__init__(lanes, origin)
         project = self.session.project
         self.hit = hit
@@ -112,7 +129,7 @@ class TrimDrag(Drag):
     """Moves one edge of a clip, snapped, within the clip's audio and never past the other
     edge."""
 
-    def __init__(self, lanes: Lanes, origin: QPointF, hit: Hit) -> None:
+    def __init__(self, lanes: LaneSurface, origin: QPointF, hit: Hit) -> None:
         super().__init__(lanes, origin)
         project = self.session.project
         _track, self.clip = project.find_clip(hit.clip_id)
@@ -138,7 +155,7 @@ class FadeDrag(Drag):
     """Drags a fade handle sideways: the fade's length follows the mouse (not snapped), up to
     what the other fade leaves of the clip."""
 
-    def __init__(self, lanes: Lanes, origin: QPointF, hit: Hit) -> None:
+    def __init__(self, lanes: LaneSurface, origin: QPointF, hit: Hit) -> None:
         super().__init__(lanes, origin)
         _track, self.clip = self.session.project.find_clip(hit.clip_id)
         self.fading_in = hit.zone is Zone.FADE_IN
@@ -162,7 +179,7 @@ class GainDrag(Drag):
 
     label = "Clip Gain"
 
-    def __init__(self, lanes: Lanes, origin: QPointF, hit: Hit) -> None:
+    def __init__(self, lanes: LaneSurface, origin: QPointF, hit: Hit) -> None:
         super().__init__(lanes, origin)
         _track, self.clip = self.session.project.find_clip(hit.clip_id)
         self.db_per_pixel = gain_db_per_pixel(lanes.layout.clip_rect(self.clip, hit.track_index))
@@ -178,7 +195,7 @@ class RubberBand(Drag):
     """Selects the clips a rectangle dragged over empty lane space touches (added to the
     selection with Shift or Ctrl). A click there clears the selection and picks the track."""
 
-    def __init__(self, lanes: Lanes, origin: QPointF, additive: bool) -> None:
+    def __init__(self, lanes: LaneSurface, origin: QPointF, additive: bool) -> None:
         super().__init__(lanes, origin)
         self.base = self.session.selected_clips if additive else frozenset()
         self.additive = additive

@@ -9,9 +9,9 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QPainter, QPen
 
 from daw.engine.live_peaks import TakePreview
+from daw.ui.polygons import polygon
 from daw.ui.session import Session
 from daw.ui.timeline.geometry import LaneLayout
-from daw.ui.timeline.polygons import polygon
 
 TAKE_FILL = QColor(200, 60, 60, 110)
 TAKE_EDGE = QColor(230, 90, 90)

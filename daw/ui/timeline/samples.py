@@ -7,7 +7,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
-from daw.ui.timeline.polygons import polygon
+from daw.ui.polygons import polygon
 
 DOTS_FROM_PIXELS = 6.0
 """At this many pixels a sample and more, each sample is drawn as a dot on the line."""

@@ -13,11 +13,11 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QPainter, QPaintEvent, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QGridLayout, QMenu, QScrollBar, QWidget
 
+from daw.model.clip_edits import ClipCopy
 from daw.ui.session import Session
 from daw.ui.shortcuts import KEYS
 from daw.ui.timeline import style
 from daw.ui.timeline.clip_tools import NUDGE_MS, ClipTools
-from daw.ui.timeline.commands import ClipCopy
 from daw.ui.timeline.edit_commands import EditCommands
 from daw.ui.timeline.geometry import LaneLayout
 from daw.ui.timeline.headers import HeaderColumn

@@ -1,12 +1,15 @@
-"""The timeline's clip and marker commands as pure functions of the project, so each can be
-applied as one undo step through `Session.edit` and tested without a window."""
+"""Clip and marker edits on a group of clips, as pure functions of the project: the window
+applies each as one undo step through `Session.edit`, and the CLI and the tests call the same
+functions without Qt."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from daw.model import Clip, EditError, Project, ops
+from daw.model import ops
+from daw.model.errors import EditError
+from daw.model.project import Clip, Project
 
 
 def move_clips(project: Project, moves: Mapping[str, tuple[int, str]]) -> Project:
@@ -109,6 +112,13 @@ def paste_clips(project: Project, copies: Sequence[ClipCopy], track_id: str, fra
 def set_gain(project: Project, clip_ids: Iterable[str], gain_db: float) -> Project:
     for clip_id in clip_ids:
         project = ops.set_clip_gain(project, clip_id, gain_db)
+    return project
+
+
+def set_muted(project: Project, clip_ids: Iterable[str], muted: bool) -> Project:
+    """Mute (or unmute) every clip of a group together, as one edit."""
+    for clip_id in clip_ids:
+        project = ops.set_clip_muted(project, clip_id, muted)
     return project
 
 

@@ -2,18 +2,41 @@
 to be heard is comped in, so recording over old audio replaces it in the comp but never
 destroys it (the old takes and files stay, and undo brings the old comp back).
 
-The caller makes the whole change one undo step ("Record").
+The caller makes the whole change one undo step ("Record"). The takes come in as plain data
+(`RecordedTake`), so recording, crash recovery, the CLI and the tests share this edit.
 """
 
 from __future__ import annotations
 
-from daw.engine.recorder import Take
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from daw.model import ops
-from daw.model.project import Project
+from daw.model.project import MediaRef, Project
 from daw.model.takes import add_take, comp_crossfade_frames, comp_range, find_take, use_take
 
 
-def add_recorded_takes(project: Project, takes: list[Take],
+@dataclass(frozen=True)
+class RecordedTake:
+    """A finished take, ready to be kept on its track: `media` plays from
+    `source_offset_frames` at `start_frame` for `length_frames`. Several takes may share one
+    media (the passes of a loop recording)."""
+
+    track_id: str
+    media: MediaRef
+    start_frame: int
+    source_offset_frames: int
+    length_frames: int
+    comp: tuple[int, int] | None = None
+    """The timeline range [start, end) of the take to hear (comped in); None keeps the take
+    to choose from later without hearing it (an earlier pass of a loop)."""
+
+    @property
+    def end_frame(self) -> int:
+        return self.start_frame + self.length_frames
+
+
+def add_recorded_takes(project: Project, takes: Sequence[RecordedTake],
                        crossfade_frames: int | None = None) -> Project:
     """Keep each take on its track (named "Take N" there) and comp in its `comp` range.
 
