@@ -1,8 +1,8 @@
-"""The engine when things go wrong: a killed recording, a busy UI thread; and monitoring."""
+"""The engine when things go wrong: a killed recording; and monitoring. (Playback while Python
+is busy elsewhere is a question of the machine keeping up: bench/realtime.py measures it.)"""
 
 from __future__ import annotations
 
-import math
 import os
 import signal
 import subprocess
@@ -14,12 +14,10 @@ import numpy as np
 import soundfile as sf
 
 from daw.engine.recovery import find_orphan_takes, recover_takes
-from daw.engine.transport import EngineConfig
 from daw.model import EffectSettings, ops
 from daw.model.store import load_project, save_project
-from tests.engine.songs import RATE, tone
+from tests.engine.songs import RATE
 from tests.realtime.engine_helpers import find, new_song, running_engine, wait_until
-from tests.realtime.jack_harness import jack_device_index
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -84,12 +82,15 @@ def test_monitoring_goes_through_the_track_chain_with_low_latency(
         type(track)(**{**track.__dict__, "effects": (trim,)}),))
     audio = virtual_audio(capture_seconds=6)
     guitar = np.random.default_rng(3).uniform(-0.5, 0.5, (RATE, 2)).astype(np.float32)
-    with running_engine(song.project, song.folder, jack_device):
-        time.sleep(0.3)
+    with running_engine(song.project, song.folder, jack_device) as engine:
+        wait_until(lambda: engine.state.device is not None)
         audio.speaker.start_capture()
         wait_until(lambda: audio.speaker.started_frame is not None)
         audio.mic.play(guitar)
-        time.sleep(1.6)
+        wait_until(lambda: audio.mic.started_frame is not None)
+        # Captured until the whole signal, played on, has had a few periods to come back.
+        played_to = audio.mic.started_frame + len(guitar) + 4 * 1024
+        audio.wait_captured(played_to - audio.speaker.started_frame)
     heard = audio.speaker.captured()
     at = find(guitar[:4800, 1], heard[:, 0])
     expected = guitar[:, 1] * np.float32(10 ** (-6 / 20))
@@ -97,35 +98,3 @@ def test_monitoring_goes_through_the_track_chain_with_low_latency(
     assert not heard[:, 1].any()  # hard left
     latency = audio.speaker.started_frame + at - audio.mic.started_frame
     assert 0 <= latency <= 4 * 1024  # in, one block of cushion, out: a few periods
-
-
-def busy_python(seconds: float) -> int:
-    """Pure Python work holding the GIL, as a painting UI thread would."""
-    deadline = time.monotonic() + seconds
-    count = 0
-    while time.monotonic() < deadline:
-        count += sum(math.sqrt(i) for i in range(2000)) > 0
-    return count
-
-
-def test_no_underruns_while_the_main_thread_is_busy(tmp_path: Path, jack_server_factory) -> None:
-    """On an asynchronous server (a late client is a dropout, as on a real card). No virtual
-    speaker here: its JACK callback is Python, and the busy thread would starve it, making
-    server xruns that are the test's own, not the engine's."""
-    song = new_song(tmp_path)
-    for i in range(8):
-        media = song.media(f"m{i}", tone(22 * RATE, 100 + 50 * i, channels=1 + i % 2, seed=i))
-        song.track(f"T{i}", pan=-0.8 + 0.2 * i)
-        song.clip(f"T{i}", media, 0, f"c{i}")
-    with jack_server_factory(sync=False):
-        device = jack_device_index()
-        with running_engine(song.project, song.folder, device, EngineConfig()) as engine:
-            engine.play()
-            worked = busy_python(20.0)
-            state = engine.state
-            engine.stop()
-    assert worked > 0 and state.playing and state.error is None
-    assert state.position_frame > 18 * RATE
-    # The engine's own dropouts must be none. Device xruns are reported, not asserted: on a
-    # loaded two-core machine the dummy server itself can miss a cycle.
-    assert state.underruns == 0, f"{state.underruns} underruns ({state.device_xruns} xruns)"

@@ -60,7 +60,7 @@ def test_three_passes_of_the_microphone_become_three_takes(tmp_path: Path, jack_
         wait_for_passes(engine, loop, 3, into=length // 4)
         takes = engine.stop()
         state = engine.state
-    assert state.error is None and state.underruns == 0
+    assert state.error is None
     assert state.position_frame == loop[0]  # stop goes back to the loop's start
     assert all(t.track_id == "Vox" for t in takes)
     complete, rest = takes[:3], takes[3:]

@@ -41,7 +41,7 @@ def test_a_punch_replaces_only_its_range(tmp_path: Path, jack_device, virtual_au
         wait_until(lambda: engine.state.position_frame > punch[1] + RATE // 4)
         (take,) = engine.stop()
         state = engine.state
-    assert state.error is None and state.underruns == 0
+    assert state.error is None
     assert state.position_frame == punch[0] - preroll  # back to the pre-roll's start
     assert take.track_id == "Vox" and take.comp == punch
     assert take.start_frame == punch[0] - preroll  # the whole pass is kept
