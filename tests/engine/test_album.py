@@ -13,9 +13,9 @@ import pyloudnorm
 import pytest
 import soundfile as sf
 
-from daw.engine.album import REPORT_JSON, REPORT_TEXT, AlbumError, master_album
-from daw.engine.mix_analysis import integrated_lufs
-from daw.engine.targets import find_target
+from daw.mastering.album import REPORT_JSON, REPORT_TEXT, AlbumError, master_album
+from daw.mastering.mix_analysis import integrated_lufs
+from daw.mastering.targets import find_target
 from daw.model.store import load_project, save_project
 from tests.dsp.independent_meters import bs1770_true_peak_dbtp, fft_true_peak_dbtp
 from tests.engine import mastering_songs

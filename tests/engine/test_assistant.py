@@ -1,5 +1,5 @@
 """The master assistant, proved by measurement: its chain is put on the project, the song is
-bounced with daw.engine.bounce, and the file is measured independently (pyloudnorm's
+bounced with daw.engine.export.bounce, and the file is measured independently (pyloudnorm's
 integrated loudness; true peak by an ideal 4x FFT interpolation and by the standard's own
 filter). Then what it chose: EQ direction, glue amount, width, editable settings."""
 
@@ -14,15 +14,15 @@ import pytest
 import soundfile as sf
 
 from daw.dsp.effects import PARAMETERS
-from daw.engine.assistant import (
+from daw.engine.export.bounce import BounceSettings, bounce
+from daw.mastering.assistant import (
     EQ_LIMIT_DB,
     AssistantError,
     apply_chain,
     comparison_chains,
     master_assistant,
 )
-from daw.engine.bounce import BounceSettings, bounce
-from daw.engine.targets import Target, find_target
+from daw.mastering.targets import Target, find_target
 from daw.model import EffectSettings
 from daw.model.project import MASTER, VOLUME, effect_target
 from tests.dsp.independent_meters import bs1770_true_peak_dbtp, fft_true_peak_dbtp

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from daw.engine.assistant import master_assistant
-from daw.engine.targets import Target
+from daw.mastering.assistant import master_assistant
+from daw.mastering.targets import Target
 from tests.engine.test_assistant import _one_track_song, _shaped_noise
 
 

@@ -12,10 +12,10 @@ import pytest
 import soundfile as sf
 
 from daw.dsp.pan import mono_pan_gains
-from daw.engine.assistant import apply_chain, master_assistant
-from daw.engine.mix_analysis import CLIP_RUN, StatsGatherer
-from daw.engine.mix_report import mix_report
-from daw.engine.targets import Target
+from daw.mastering.assistant import apply_chain, master_assistant
+from daw.mastering.mix_analysis import CLIP_RUN, StatsGatherer
+from daw.mastering.mix_report import mix_report
+from daw.mastering.targets import Target
 from daw.model import EffectSettings
 from daw.model.project import MASTER
 from tests.engine.songs import RATE, Song

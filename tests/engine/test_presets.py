@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 
 from daw.dsp.effects import PARAMETERS, create_processor
-from daw.engine.plan import compile_plan
-from daw.engine.presets import PresetError, PresetStore, preset_file_name
-from daw.engine.renderer import Renderer
+from daw.engine.render.plan import compile_plan
+from daw.engine.render.renderer import Renderer
 from daw.media import MediaPool
 from daw.model import EffectSettings, chains
 from daw.resources import resource_dir
+from daw.settings.presets import PresetError, PresetStore, preset_file_name
 from tests.engine.songs import RATE, Song, tone
 
 FACTORY = resource_dir() / "presets"

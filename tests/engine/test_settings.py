@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from daw.engine.settings import (
+from daw.settings.audio import (
     CONFIG_DIR_ENV,
     SETTINGS_FILE,
     AudioSettings,

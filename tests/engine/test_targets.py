@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from daw.engine.targets import (
+from daw.mastering.targets import (
     FACTORY_TARGETS,
     Target,
     TargetError,

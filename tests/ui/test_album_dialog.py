@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from daw.engine import album
-from daw.engine.album import REPORT_JSON, REPORT_TEXT, measure_file
+from daw.mastering import album
+from daw.mastering.album import REPORT_JSON, REPORT_TEXT, measure_file
 from daw.model.store import save_project
 from daw.ui.mastering import album_dialog
 from daw.ui.mastering.album_dialog import AlbumDialog
