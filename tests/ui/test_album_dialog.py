@@ -18,7 +18,7 @@ from daw.model.store import save_project
 from daw.ui.mastering import album_dialog
 from daw.ui.mastering.album_dialog import AlbumDialog
 from daw.ui.mastering.jobs import CANCELLED
-from tests.engine import mastering_songs
+from tests.mastering import mastering_songs
 
 
 def saved_song(kind: str, folder: Path, name: str) -> Path:

@@ -20,8 +20,8 @@ from daw.ui.mastering import MasteringPanel, assistant_dialog
 from daw.ui.mastering.assistant_dialog import UNDO_LABEL, AssistantDialog
 from daw.ui.mastering.jobs import CANCELLED
 from daw.ui.session import Session
-from tests.engine import mastering_songs
 from tests.engine.songs import Song
+from tests.mastering import mastering_songs
 from tests.ui.test_mastering_panel import RecordingEngine
 
 

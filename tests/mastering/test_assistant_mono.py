@@ -9,7 +9,7 @@ import numpy as np
 
 from daw.mastering.assistant import master_assistant
 from daw.mastering.targets import Target
-from tests.engine.test_assistant import _one_track_song, _shaped_noise
+from tests.mastering.test_assistant import _one_track_song, _shaped_noise
 
 
 def test_a_nearly_mono_voice_is_not_widened_and_the_notes_say_so(tmp_path: Path) -> None:

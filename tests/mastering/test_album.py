@@ -18,8 +18,8 @@ from daw.mastering.mix_analysis import integrated_lufs
 from daw.mastering.targets import find_target
 from daw.model.store import load_project, save_project
 from tests.dsp.independent_meters import bs1770_true_peak_dbtp, fft_true_peak_dbtp
-from tests.engine import mastering_songs
 from tests.engine.songs import RATE, Song
+from tests.mastering import mastering_songs
 
 
 def saved_song(kind: str, folder: Path, name: str) -> Path:

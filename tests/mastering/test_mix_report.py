@@ -19,7 +19,7 @@ from daw.mastering.targets import Target
 from daw.model import EffectSettings
 from daw.model.project import MASTER
 from tests.engine.songs import RATE, Song
-from tests.engine.test_assistant import _shaped_noise
+from tests.mastering.test_assistant import _shaped_noise
 
 TARGET = Target("Test", -14.0, -1.0)
 SECONDS = 3

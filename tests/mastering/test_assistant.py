@@ -26,8 +26,8 @@ from daw.mastering.targets import Target, find_target
 from daw.model import EffectSettings
 from daw.model.project import MASTER, VOLUME, effect_target
 from tests.dsp.independent_meters import bs1770_true_peak_dbtp, fft_true_peak_dbtp
-from tests.engine import mastering_songs
 from tests.engine.songs import RATE, Song
+from tests.mastering import mastering_songs
 
 
 def bounced(song: Song, project, folder: Path, name: str = "master.wav") -> np.ndarray:
