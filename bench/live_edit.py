@@ -35,7 +35,7 @@ for _path in (ROOT, BENCH):
 from mix import prepare  # noqa: E402
 from realtime import SETTLE_S, Burner  # noqa: E402
 
-from daw.engine.transport import Engine  # noqa: E402
+from daw.engine.live.transport import Engine  # noqa: E402
 from daw.model import ops  # noqa: E402
 from daw.model.project import Project  # noqa: E402
 from daw.model.store import load_project  # noqa: E402

@@ -68,10 +68,10 @@ from render import (  # noqa: E402
     warm_cache,
 )
 
-from daw.engine.analyze import analyze_file  # noqa: E402
-from daw.engine.assistant import AssistantResult, apply_chain, master_assistant  # noqa: E402
-from daw.engine.bounce import BounceSettings, auto_workers, bounce  # noqa: E402
-from daw.engine.targets import Target, find_target  # noqa: E402
+from daw.engine.export.analyze import analyze_file  # noqa: E402
+from daw.engine.export.bounce import BounceSettings, auto_workers, bounce  # noqa: E402
+from daw.mastering.assistant import AssistantResult, apply_chain, master_assistant  # noqa: E402
+from daw.mastering.targets import Target, find_target  # noqa: E402
 from daw.model import Project  # noqa: E402
 from daw.model.store import load_project, save_project  # noqa: E402
 

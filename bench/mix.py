@@ -7,7 +7,7 @@ an EQ (high-pass on, a cut in the low mids, a presence lift, a little air) and a
 (−18 dB, 3:1), a bus "Reverb" holding a reverb fed by post-fader sends from 8 tracks, and a
 limiter on the master. Figures:
 
-- the bounce (`daw.engine.bounce`, the path `daw render` takes) in one process and with two
+- the bounce (`daw.engine.export.bounce`, the path `daw render` takes) in one process and with two
   render processes for the tracks (what `daw render` chooses on two cores), in x realtime,
   and its peak memory (VmHWM of a fresh process, and the largest render process's);
 - the yardstick: the same sources decoded to whole arrays and pedalboard's own equivalents
@@ -73,7 +73,7 @@ from render import (  # noqa: E402
 
 from daw.dsp.gain import db_to_gain  # noqa: E402
 from daw.dsp.pan import stereo_balance_gains  # noqa: E402
-from daw.engine.bounce import BounceSettings, bounce  # noqa: E402
+from daw.engine.export.bounce import BounceSettings, bounce  # noqa: E402
 from daw.model import Project, chains, routing  # noqa: E402
 from daw.model.project import MASTER  # noqa: E402
 from daw.model.store import load_project, save_project  # noqa: E402
@@ -228,7 +228,7 @@ def play_load(folder: Path, block: int, seconds: float) -> dict[str, Any]:
     underruns and device xruns (as `realtime.py` counts them, no burner)."""
     from realtime import SETTLE_S, _changes, _sample
 
-    from daw.engine.transport import Engine, EngineConfig
+    from daw.engine.live.transport import Engine, EngineConfig
     from tests.realtime.jack_harness import jack_device_index, jack_server_factory
 
     project = load_project(folder)
@@ -277,7 +277,7 @@ def child_bounce(folder: str, out: str, workers: str) -> int:
     for), so that their peak memory reaches this process's accounts."""
     import multiprocessing
 
-    from daw.engine import track_farm
+    from daw.engine.render import track_farm
 
     track_farm._context = lambda: multiprocessing.get_context("spawn")
     began = time.perf_counter()

@@ -50,7 +50,7 @@ from render import (  # noqa: E402
     warm_cache,
 )
 
-from daw.engine.transport import SWITCH_INTERVAL, Engine, EngineConfig, EngineState  # noqa: E402
+from daw.engine.live.transport import SWITCH_INTERVAL, Engine, EngineConfig, EngineState  # noqa: E402
 from daw.model.store import load_project, save_project  # noqa: E402
 from tests.realtime.jack_harness import (  # noqa: E402
     JackUnavailable,

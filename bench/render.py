@@ -53,8 +53,8 @@ if str(ROOT) not in sys.path:
 
 from daw.dsp.gain import db_to_gain  # noqa: E402
 from daw.dsp.pan import stereo_balance_gains  # noqa: E402
-from daw.engine.bounce import BounceSettings, bounce  # noqa: E402
-from daw.engine.plan import compile_plan  # noqa: E402
+from daw.engine.export.bounce import BounceSettings, bounce  # noqa: E402
+from daw.engine.render.plan import compile_plan  # noqa: E402
 from daw.model import FADE_SHAPES, Fade, MediaRef, Project, ops  # noqa: E402
 from daw.model.store import load_project, save_project  # noqa: E402
 

@@ -21,7 +21,7 @@ from soak_load import Repainter, ScriptedEdits, timed_writes
 from soak_song import MIC_TRACK
 from ui import pump_until
 
-from daw.engine.transport import Engine, EngineConfig
+from daw.engine.live.transport import Engine, EngineConfig
 from daw.model.store import load_project
 from daw.ui.app import application
 from daw.ui.main_window import MainWindow

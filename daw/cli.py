@@ -20,9 +20,8 @@ from tqdm import tqdm
 
 from daw import __version__
 from daw.dsp.effects import effect_ranges
-from daw.engine.analysis_text import analysis_text
-from daw.engine.analyze import analyze_file
-from daw.engine.bounce import (
+from daw.engine.export.analyze import analyze_file
+from daw.engine.export.bounce import (
     BIT_DEPTHS,
     FORMATS,
     BounceError,
@@ -31,8 +30,9 @@ from daw.engine.bounce import (
     check_options,
     marker_range,
 )
-from daw.engine.bounce_report import report_paths
-from daw.engine.targets import unknown_target_warning
+from daw.engine.export.bounce_report import report_paths
+from daw.mastering.analysis_text import analysis_text
+from daw.mastering.targets import unknown_target_warning
 from daw.media import MediaError, import_file
 from daw.model import EditError, Project, ProjectFileError, ops
 from daw.model.limits import MAX_SONG_HOURS, max_frames
@@ -209,13 +209,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_devices(args: argparse.Namespace) -> int:
-    from daw.engine.devices import (  # PortAudio loads only when asked
+    from daw.engine.live.devices import (  # PortAudio loads only when asked
         AudioUnavailable,
         DeviceNotFound,
         devices_report,
         find_device,
     )
-    from daw.engine.settings import load_settings, save_settings, settings_path
+    from daw.settings.audio import load_settings, save_settings, settings_path
 
     if args.use is None and args.input is None and args.block_size is None:
         print(devices_report())
@@ -239,9 +239,9 @@ def cmd_devices(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from daw.engine.audio_setup import open_chosen_device, remember_calibration
-    from daw.engine.settings import load_settings, save_settings
-    from daw.engine.transport import Engine, EngineError
+    from daw.engine.live.audio_setup import open_chosen_device, remember_calibration
+    from daw.engine.live.transport import Engine, EngineError
+    from daw.settings.audio import load_settings, save_settings
 
     settings, _ = load_settings()
     engine = Engine(Project(), Path.cwd())
@@ -284,8 +284,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_master_album(args: argparse.Namespace) -> int:
-    from daw.engine.album import REPORT_JSON, REPORT_TEXT, AlbumError, master_album
-    from daw.engine.targets import TargetError, find_target
+    from daw.mastering.album import REPORT_JSON, REPORT_TEXT, AlbumError, master_album
+    from daw.mastering.targets import TargetError, find_target
 
     try:
         target = find_target(args.target)

@@ -44,7 +44,7 @@ def check_resources() -> str:
         missing.append("presets/chains/*.json")
     if missing:
         raise CheckFailed(f"{root}: missing {', '.join(missing)}")
-    from daw.engine.click_sounds import click_problem
+    from daw.engine.live.click_sounds import click_problem
 
     problem = click_problem(48000)
     if problem:
@@ -55,9 +55,9 @@ def check_resources() -> str:
 def check_render() -> str:
     """Render one second of the demo song (from its second section, where every part plays),
     here and again by two render processes (as a long bounce does): the same samples."""
-    from daw.engine.plan import compile_plan
-    from daw.engine.renderer import DEFAULT_MAX_BLOCK, Renderer, split_blocks
-    from daw.engine.track_farm import TrackFarm
+    from daw.engine.render.plan import compile_plan
+    from daw.engine.render.renderer import DEFAULT_MAX_BLOCK, Renderer, split_blocks
+    from daw.engine.render.track_farm import TrackFarm
     from daw.media import MediaPool
     from daw.model.store import load_project
 
@@ -101,8 +101,8 @@ def check_audio(warnings: list[str]) -> str:
         warnings.append(f"audio: PortAudio could not be loaded ({error}); install "
                         "libportaudio2. Editing and bounce still work.")
         return "PortAudio missing"
-    from daw.engine import audio_io  # noqa: F401  (the engine's realtime path loads)
-    from daw.engine.devices import AudioUnavailable, list_devices
+    from daw.engine.live import audio_io  # noqa: F401  (the engine's realtime path loads)
+    from daw.engine.live.devices import AudioUnavailable, list_devices
 
     try:
         _, devices = list_devices()
@@ -125,7 +125,7 @@ def check_jack() -> str:
     """Say which libjack is loaded (the system's, or the bundle's fallback copy: it must match
     the machine's server), and when a JACK server runs, stream silence through it: that proves
     PortAudio, the libjack and the server speak to each other."""
-    from daw.engine.jack_library import loaded_libjack
+    from daw.engine.live.jack_library import loaded_libjack
 
     try:
         import sounddevice

@@ -8,7 +8,7 @@ one (it matches the machine's JACK or PipeWire server), else the bundle's fallba
 
 import multiprocessing
 
-from daw.engine.jack_library import FALLBACK_FOLDER, bundle_folder, load_libjack
+from daw.engine.live.jack_library import FALLBACK_FOLDER, bundle_folder, load_libjack
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()

@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 import daw
 from daw.resources import demo_project, resource_dir
-from daw.engine.click_sounds import click_problem, click_sounds
-from daw.engine.presets import PresetStore
+from daw.engine.live.click_sounds import click_problem, click_sounds
+from daw.settings.presets import PresetStore
 from daw.model.store import load_project
 
 out = Path(sys.argv[1])

@@ -28,7 +28,7 @@ def limit_blas_threads() -> bool:
     busy process, the EQ ran 1.2 to 40 times slower than on one BLAS thread (the spinning
     threads take the cores from each other), and the spinning also takes time from the
     realtime render thread. Parallel work is the bounce's, one render process a core
-    (`daw.engine.track_farm`). Linux with numpy's own OpenBLAS only; elsewhere nothing
+    (`daw.engine.render.track_farm`). Linux with numpy's own OpenBLAS only; elsewhere nothing
     changes."""
     global _blas_limited
     if _blas_limited:

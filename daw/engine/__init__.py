@@ -1,1 +1,2 @@
-"""Turning a project into sound: the render plan, the one renderer, bounce and realtime I/O."""
+"""Turning a project into sound: `render` compiles and renders the mix, `live` plays and records
+it on the sound card, `export` writes it to files."""

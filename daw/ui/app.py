@@ -16,12 +16,12 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from daw import __version__
-from daw.engine.audio_setup import open_chosen_device
-from daw.engine.settings import load_settings
-from daw.engine.transport import Engine, EngineError
+from daw.engine.live.audio_setup import open_chosen_device
+from daw.engine.live.transport import Engine, EngineError
 from daw.model import Project, ProjectFileError
 from daw.model.backups import Backup
 from daw.resources import demo_project
+from daw.settings.audio import load_settings
 from daw.ui.backup_dialog import choose_backup
 from daw.ui.icons import app_icon
 from daw.ui.main_window import RECENT_KEY, MainWindow

@@ -21,15 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from daw.engine.audio_setup import (
+from daw.engine.live.audio_setup import (
     config_for,
     preferred_input,
     remember_calibration,
     remember_choice,
 )
-from daw.engine.devices import AudioUnavailable, Device, list_devices, supported_rates
-from daw.engine.settings import load_settings, save_settings
-from daw.engine.transport import EngineError
+from daw.engine.live.devices import AudioUnavailable, Device, list_devices, supported_rates
+from daw.engine.live.transport import EngineError
+from daw.settings.audio import load_settings, save_settings
 from daw.ui.session import Session
 
 BLOCK_SIZES = (128, 256, 512, 1024, 2048)

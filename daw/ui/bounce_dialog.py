@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from daw.engine.bounce import (
+from daw.engine.export.bounce import (
     BounceCancelled,
     BounceError,
     BounceSettings,
@@ -37,8 +37,8 @@ from daw.engine.bounce import (
     loop_range,
     marker_range,
 )
-from daw.engine.bounce_report import report_paths
-from daw.engine.tail import DEFAULT_TAIL_SECONDS
+from daw.engine.export.bounce_report import report_paths
+from daw.engine.export.tail import DEFAULT_TAIL_SECONDS
 from daw.media import MediaError
 from daw.ui.session import Session
 

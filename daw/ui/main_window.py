@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
-from daw.engine.audio_setup import config_for
-from daw.engine.settings import AudioSettings, SettingsError, load_settings, save_settings
+from daw.engine.live.audio_setup import config_for
 from daw.model import Project, ProjectFileError
 from daw.model.backups import Backup
 from daw.model.store import create_project
+from daw.settings.audio import AudioSettings, SettingsError, load_settings, save_settings
 from daw.ui import track_commands
 from daw.ui.autosave import DEFAULT_SECONDS as AUTOSAVE_SECONDS
 from daw.ui.autosave import Autosaver

@@ -14,8 +14,8 @@ from typing import Protocol
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from daw.dsp.effects import effect_ranges
-from daw.engine.recovery import find_orphan_takes, recover_takes
-from daw.engine.transport import Engine
+from daw.engine.live.recovery import find_orphan_takes, recover_takes
+from daw.engine.live.transport import Engine
 from daw.model import Project, ProjectFileError
 from daw.model.backups import Backup, list_backups, pending_autosave
 from daw.model.store import load_project, remove_stale_temp_files

@@ -15,9 +15,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from daw.dsp.effects import effect_ranges
-from daw.engine.recorder import Take
-from daw.engine.recovery import forget_used_journals
-from daw.engine.transport import Engine, EngineError, EngineState
+from daw.engine.live.recorder import Take
+from daw.engine.live.recovery import forget_used_journals
+from daw.engine.live.transport import Engine, EngineError, EngineState
 from daw.media import MediaError, import_file
 from daw.model import EditError, Project, ops
 from daw.model.comping import add_recorded_takes

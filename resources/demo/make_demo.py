@@ -33,8 +33,8 @@ if (_REPO_ROOT / "daw" / "__init__.py").is_file() and str(_REPO_ROOT) not in sys
 from daw.dsp.fades import fade_in_curve, fade_out_curve  # noqa: E402
 from daw.dsp.gain import db_to_gain, gain_to_db  # noqa: E402
 from daw.dsp.pan import mono_pan_gains, stereo_balance_gains  # noqa: E402
-from daw.engine.plan import compile_plan  # noqa: E402
-from daw.engine.renderer import Renderer  # noqa: E402
+from daw.engine.render.plan import compile_plan  # noqa: E402
+from daw.engine.render.renderer import Renderer  # noqa: E402
 from daw.media import MediaPool  # noqa: E402
 from daw.model import ops  # noqa: E402
 from daw.model.automation import add_point  # noqa: E402

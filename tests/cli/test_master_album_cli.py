@@ -13,7 +13,7 @@ import soundfile as sf
 
 from daw.cli import main
 from daw.model.store import save_project
-from tests.engine import mastering_songs
+from tests.mastering import mastering_songs
 
 
 @pytest.fixture(autouse=True)

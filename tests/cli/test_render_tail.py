@@ -10,7 +10,7 @@ import pytest
 import soundfile as sf
 
 from daw.cli import main
-from daw.engine.tail import TAIL_FLOOR
+from daw.engine.export.tail import TAIL_FLOOR
 from daw.model.store import save_project
 from tests.engine.songs import Song
 from tests.engine.test_bounce_tail import SONG, delayed_song

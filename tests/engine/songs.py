@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from daw.engine.plan import compile_plan
-from daw.engine.renderer import DEFAULT_MAX_BLOCK, Renderer, split_blocks
-from daw.engine.track_farm import TrackFarm
+from daw.engine.render.plan import compile_plan
+from daw.engine.render.renderer import DEFAULT_MAX_BLOCK, Renderer, split_blocks
+from daw.engine.render.track_farm import TrackFarm
 from daw.media import MediaPool
 from daw.model import EffectSettings, MediaRef, Project, automation, ops, routing
 from daw.model.project import MASTER

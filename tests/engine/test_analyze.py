@@ -15,7 +15,7 @@ import soundfile as sf
 from daw.dsp.loudness import measure_loudness
 from daw.dsp.spectrum import average_spectrum
 from daw.dsp.true_peak import true_peak_dbtp
-from daw.engine.analyze import analyze_file
+from daw.engine.export.analyze import analyze_file
 
 RATE = 48000
 

@@ -12,8 +12,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from daw.engine.automation_plan import AUTOMATION_STEP, step_segments
-from daw.engine.plan import compile_plan
+from daw.engine.render.automation_plan import AUTOMATION_STEP, step_segments
+from daw.engine.render.plan import compile_plan
 from daw.model import EffectSettings, automation, ops
 from daw.model.project import MASTER, PAN, VOLUME, AutomationPoint, Envelope
 from tests.engine.songs import Song, balance, db, dc, mono_pan, tone
@@ -151,7 +151,7 @@ def test_eq_gain_automation_reaches_the_static_sound(song: Song) -> None:
 
 
 def test_step_segments_split_only_where_a_value_changes() -> None:
-    from daw.engine.automation_plan import Curve
+    from daw.engine.render.automation_plan import Curve
 
     curve = Curve((AutomationPoint(100, 0.0), AutomationPoint(300, 10.0)))
     segments = step_segments((("x", curve),), 10, 400)

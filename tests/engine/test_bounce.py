@@ -13,9 +13,9 @@ import pyloudnorm
 import pytest
 import soundfile as sf
 
-from daw.engine import bounce as bounce_module
-from daw.engine import bounce_writer
-from daw.engine.bounce import (
+from daw.engine.export import bounce as bounce_module
+from daw.engine.export import bounce_writer
+from daw.engine.export.bounce import (
     BounceCancelled,
     BounceError,
     BounceSettings,
@@ -23,7 +23,7 @@ from daw.engine.bounce import (
     loop_range,
     marker_range,
 )
-from daw.engine.bounce_report import find_figure, report_paths
+from daw.engine.export.bounce_report import find_figure, report_paths
 from daw.model import ops
 from tests.engine.songs import RATE, Song, tone
 

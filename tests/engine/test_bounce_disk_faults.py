@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from daw.engine.bounce import BounceError, BounceSettings, bounce
-from daw.engine.bounce_writer import os_error
+from daw.engine.export.bounce import BounceError, BounceSettings, bounce
+from daw.engine.export.bounce_writer import os_error
 from tests.engine.songs import RATE, Song, tone
 
 

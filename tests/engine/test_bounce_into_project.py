@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from daw.engine.album import AlbumError, master_album
-from daw.engine.bounce import BounceError, BounceSettings, bounce
-from daw.engine.targets import DEFAULT_TARGET
+from daw.engine.export.bounce import BounceError, BounceSettings, bounce
+from daw.mastering.album import AlbumError, master_album
+from daw.mastering.targets import DEFAULT_TARGET
 from daw.model import ops
 from daw.model.project import MediaRef
 from daw.model.store import save_project

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from daw.engine.bounce import BounceSettings, bounce
-from daw.engine.bounce_report import report_paths
+from daw.engine.export.bounce import BounceSettings, bounce
+from daw.engine.export.bounce_report import report_paths
 from daw.media import MediaError
 from daw.model import EffectSettings, ops
 from tests.engine.songs import RATE, Song, tone

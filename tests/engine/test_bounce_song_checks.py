@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from daw.engine.bounce import BounceError, BounceSettings, bounce
+from daw.engine.export.bounce import BounceError, BounceSettings, bounce
 from daw.model.project import MASTER, EffectSettings
 from tests.engine.songs import RATE, Song, tone
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from daw.engine.bounce import BounceSettings, bounce
-from daw.engine.tail import TAIL_FLOOR, quiet_window
+from daw.engine.export.bounce import BounceSettings, bounce
+from daw.engine.export.tail import TAIL_FLOOR, quiet_window
 from daw.model import EffectSettings
 from tests.engine.songs import Song, tone
 

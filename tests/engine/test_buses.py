@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from daw.engine.bounce import BounceSettings, auto_workers, bounce
-from daw.engine.mixing import RAMP_FRAMES
-from daw.engine.plan import compile_plan, routing_states
-from daw.engine.playback import PlaybackFeeder
-from daw.engine.renderer import LevelTaker, Renderer
+from daw.engine.export.bounce import BounceSettings, auto_workers, bounce
+from daw.engine.live.playback import PlaybackFeeder
+from daw.engine.render.mixing import RAMP_FRAMES
+from daw.engine.render.plan import compile_plan, routing_states
+from daw.engine.render.renderer import LevelTaker, Renderer
 from daw.media import MediaPool
 from daw.model import EffectSettings, ops, routing
 from daw.model.project import MASTER, VOLUME

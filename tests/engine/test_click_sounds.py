@@ -12,7 +12,7 @@ import soundfile as sf
 import soxr
 
 from daw.dsp.click import Metronome, click_sound
-from daw.engine.click_sounds import click_problem, click_sounds, clicks_folder
+from daw.engine.live.click_sounds import click_problem, click_sounds, clicks_folder
 from daw.resources import resource_dir
 
 

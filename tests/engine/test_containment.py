@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from daw.engine.bounce import BounceSettings, bounce
-from daw.engine.bounce_report import report_paths
-from daw.engine.plan import compile_plan
-from daw.engine.renderer import MASTER, Renderer
+from daw.engine.export.bounce import BounceSettings, bounce
+from daw.engine.export.bounce_report import report_paths
+from daw.engine.render.plan import compile_plan
+from daw.engine.render.renderer import MASTER, Renderer
 from daw.media import MediaPool
 from daw.model import EffectSettings
 from tests.engine.songs import RATE, Song, tone

@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from daw.engine.devices import (
+from daw.engine.live.devices import (
     NO_DEVICES_MESSAGE,
     Device,
     DeviceNotFound,
@@ -122,7 +122,7 @@ def _report_in_fresh_process(prelude: str, env: dict[str, str]) -> dict[str, obj
     code = textwrap.dedent(prelude) + textwrap.dedent(
         """
         import json
-        from daw.engine.devices import AudioUnavailable, devices_report, list_devices
+        from daw.engine.live.devices import AudioUnavailable, devices_report, list_devices
         try:
             count = len(list_devices()[1])
         except AudioUnavailable:

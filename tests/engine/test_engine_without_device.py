@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from daw.engine import engine_device
-from daw.engine.bounce import BounceSettings, bounce
-from daw.engine.devices import DeviceNotFound
-from daw.engine.transport import Engine, EngineError
+from daw.engine.export.bounce import BounceSettings, bounce
+from daw.engine.live import engine_device
+from daw.engine.live.devices import DeviceNotFound
+from daw.engine.live.transport import Engine, EngineError
 from tests.engine.songs import Song, tone
 
 

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import json, sys
 from pathlib import Path
-from daw.engine.jack_library import load_libjack, loaded_libjack
+from daw.engine.live.jack_library import load_libjack, loaded_libjack
 
 bundle = Path(sys.argv[1])
 source = load_libjack(bundle / "fallback", soname=sys.argv[2])

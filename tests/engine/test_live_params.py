@@ -8,9 +8,9 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from daw.engine.live_params import parameter_patch
-from daw.engine.plan import RenderPlan, compile_plan
-from daw.engine.renderer import Renderer
+from daw.engine.render.live_params import parameter_patch
+from daw.engine.render.plan import RenderPlan, compile_plan
+from daw.engine.render.renderer import Renderer
 from daw.media import MediaPool
 from daw.model import EffectSettings, Project, automation, chains, ops, routing
 from daw.model.project import MASTER, PAN, effect_target

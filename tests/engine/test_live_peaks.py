@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from daw.engine.live_peaks import POINT_FRAMES, LivePeaks
+from daw.engine.live.live_peaks import POINT_FRAMES, LivePeaks
 
 
 def test_points_follow_the_input_in_any_block_size() -> None:

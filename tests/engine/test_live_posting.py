@@ -8,9 +8,9 @@ import threading
 
 import pytest
 
-from daw.engine import engine_live
-from daw.engine.plan import compile_plan
-from daw.engine.transport import Engine, EngineError
+from daw.engine.live import engine_live
+from daw.engine.live.transport import Engine, EngineError
+from daw.engine.render.plan import compile_plan
 from daw.model import ops
 from tests.engine.songs import Song, tone
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from daw.engine.plan import compile_plan
-from daw.engine.playback import PlaybackFeeder, RingBroken
-from daw.engine.renderer import Renderer
+from daw.engine.live.playback import PlaybackFeeder, RingBroken
+from daw.engine.render.plan import compile_plan
+from daw.engine.render.renderer import Renderer
 from daw.media import MediaPool
 from daw.model import Project, ops
 from daw.model.project import EffectSettings

@@ -13,10 +13,10 @@ from daw.dsp.loudness import measure_loudness
 from daw.dsp.spectrum import SpectrumAnalyser
 from daw.dsp.stereo import CorrelationMeter
 from daw.dsp.true_peak import true_peak_dbtp
-from daw.engine.master_meter import MasterMeter, MasterMeterReading
-from daw.engine.plan import compile_plan
-from daw.engine.playback import PlaybackFeeder
-from daw.engine.renderer import Renderer
+from daw.engine.live.master_meter import MasterMeter, MasterMeterReading
+from daw.engine.live.playback import PlaybackFeeder
+from daw.engine.render.plan import compile_plan
+from daw.engine.render.renderer import Renderer
 from daw.media import MediaPool
 from tests.engine.songs import Song, tone
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from daw.engine.plan import compile_plan
-from daw.engine.playback import PlaybackFeeder
-from daw.engine.renderer import Renderer
+from daw.engine.live.playback import PlaybackFeeder
+from daw.engine.render.plan import compile_plan
+from daw.engine.render.renderer import Renderer
 from daw.media import MediaPool
 from tests.engine.songs import Song, tone
 

@@ -10,17 +10,17 @@ import pytest
 import soundfile as sf
 
 from daw.dsp.fades import fade_in_curve, fade_out_curve
-from daw.engine.audio_setup import config_for
-from daw.engine.engine_state import EngineConfig
-from daw.engine.record_plan import plan_recording, punch_take, shape_takes, split_passes
-from daw.engine.recorder import Take, TakeRecorder, TakeSpec
-from daw.engine.recovery import find_orphan_takes, forget_used_journals, recover_takes
-from daw.engine.settings import AudioSettings, load_settings, save_settings
-from daw.engine.transport import Engine, EngineError
+from daw.engine.live.audio_setup import config_for
+from daw.engine.live.engine_state import EngineConfig
+from daw.engine.live.record_plan import plan_recording, punch_take, shape_takes, split_passes
+from daw.engine.live.recorder import Take, TakeRecorder, TakeSpec
+from daw.engine.live.recovery import find_orphan_takes, forget_used_journals, recover_takes
+from daw.engine.live.transport import Engine, EngineError
 from daw.model import MediaRef, Project, ops
 from daw.model.comping import add_recorded_takes
 from daw.model.store import load_project, save_project
 from daw.model.takes import use_take
+from daw.settings.audio import AudioSettings, load_settings, save_settings
 from tests.engine.songs import RATE, Song, tone
 
 

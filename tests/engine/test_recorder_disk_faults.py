@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from daw.engine import recorder as recorder_module
-from daw.engine.bounce import BounceSettings, bounce
-from daw.engine.recorder import TakeRecorder, TakeSpec, clock
-from daw.engine.recovery import find_orphan_takes, recover_takes
+from daw.engine.export.bounce import BounceSettings, bounce
+from daw.engine.live import recorder as recorder_module
+from daw.engine.live.recorder import TakeRecorder, TakeSpec, clock
+from daw.engine.live.recovery import find_orphan_takes, recover_takes
 from daw.media import MediaError
 from daw.model import Project, ops
 from daw.model.disk import free_bytes, size_text

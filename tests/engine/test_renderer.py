@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from daw.dsp.fades import fade_in_curve, fade_out_curve
-from daw.engine.plan import compile_plan
-from daw.engine.renderer import Renderer
+from daw.engine.render.plan import compile_plan
+from daw.engine.render.renderer import Renderer
 from daw.media import MediaPool
 from daw.model import Fade, ops
 from tests.engine.songs import Song, tone
@@ -249,7 +249,7 @@ def test_effect_state_survives_a_plan_swap(song: Song) -> None:
     """A changed parameter is taken by the same processor; another kind builds a new one."""
     from dataclasses import replace
 
-    from daw.engine.plan import compile_plan
+    from daw.engine.render.plan import compile_plan
     from daw.model import EffectSettings
 
     demo_like(song)

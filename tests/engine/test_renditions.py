@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from daw.engine.bounce import BounceSettings, bounce
-from daw.engine.plan import compile_plan
-from daw.engine.renderer import Renderer
-from daw.engine.renditions import RENDITION_PREFIX, RenditionCache, rendition_key
-from daw.engine.transport import Engine
+from daw.engine.export.bounce import BounceSettings, bounce
+from daw.engine.live.transport import Engine
+from daw.engine.render.plan import compile_plan
+from daw.engine.render.renderer import Renderer
+from daw.engine.render.renditions import RENDITION_PREFIX, RenditionCache, rendition_key
 from daw.media import MediaError, MediaPool
 from daw.model import Project, ops
 from daw.model.disk import free_bytes, size_text
@@ -207,7 +207,7 @@ def test_the_engine_swaps_the_rendition_in_when_it_is_ready(processed: Song) -> 
 
 def test_the_mastering_analysis_hears_processed_clips_as_the_bounce_does(
         processed: Song, tmp_path: Path) -> None:
-    from daw.engine.mix_analysis import render_premaster
+    from daw.mastering.mix_analysis import render_premaster
 
     out = bounce(processed.project, processed.folder,
                  BounceSettings(tmp_path / "mix.wav", bit_depth="32f", report=False))

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from daw.engine import bounce as bounce_module
-from daw.engine import bounce_writer
-from daw.engine.bounce import BounceCancelled, BounceError, BounceSettings, bounce
-from daw.engine.stems import safe_file_name, stem_paths
+from daw.engine.export import bounce as bounce_module
+from daw.engine.export import bounce_writer
+from daw.engine.export.bounce import BounceCancelled, BounceError, BounceSettings, bounce
+from daw.engine.export.stems import safe_file_name, stem_paths
 from daw.model import EffectSettings, ops
 from daw.model.project import MASTER, VOLUME
 from tests.engine.songs import RATE, Song, balance, db, mono_pan, tone

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from daw.engine.tone import make_test_tone
+from daw.engine.live.tone import make_test_tone
 
 
 def test_a_second_of_1khz_at_minus_20_dbfs() -> None:

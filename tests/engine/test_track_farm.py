@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from daw.engine import bounce as bounce_module
-from daw.engine import track_farm
-from daw.engine.bounce import BounceCancelled, BounceSettings, auto_workers, bounce
-from daw.engine.plan import compile_plan
-from daw.engine.renderer import FarmError, Renderer
-from daw.engine.track_farm import SLOTS, TrackFarm, playing_tracks, share_tracks
+from daw.engine.export import bounce as bounce_module
+from daw.engine.export.bounce import BounceCancelled, BounceSettings, auto_workers, bounce
+from daw.engine.render import track_farm
+from daw.engine.render.plan import compile_plan
+from daw.engine.render.renderer import FarmError, Renderer
+from daw.engine.render.track_farm import SLOTS, TrackFarm, playing_tracks, share_tracks
 from daw.media import MediaError, MediaPool
 from daw.model import EffectSettings, ops
 from tests.engine.songs import RATE, Song, tone

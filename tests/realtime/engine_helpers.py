@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from daw.engine.plan import compile_plan
-from daw.engine.renderer import Renderer
-from daw.engine.transport import Engine, EngineConfig
+from daw.engine.live.transport import Engine, EngineConfig
+from daw.engine.render.plan import compile_plan
+from daw.engine.render.renderer import Renderer
 from daw.media import MediaPool
 from daw.model import Project
 from tests.engine.songs import Song, tone

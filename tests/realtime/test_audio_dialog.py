@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from daw.engine.settings import load_settings
-from daw.engine.transport import Engine
+from daw.engine.live.transport import Engine
 from daw.model import Project
+from daw.settings.audio import load_settings
 from daw.ui.audio_dialog import AudioDialog
 from daw.ui.session import Session
 

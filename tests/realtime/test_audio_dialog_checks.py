@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QSettings, Qt
 
-from daw.engine.tone import make_test_tone
-from daw.engine.transport import Engine
+from daw.engine.live.tone import make_test_tone
+from daw.engine.live.transport import Engine
 from daw.model import Project
 from daw.ui.audio_dialog import AudioDialog
 from daw.ui.main_window import MainWindow

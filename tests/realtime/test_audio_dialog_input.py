@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from daw.engine.transport import Engine
+from daw.engine.live.transport import Engine
 from daw.model import Project
 from daw.ui.audio_dialog import AudioDialog
 from daw.ui.session import Session

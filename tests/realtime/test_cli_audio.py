@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from daw.cli import main
-from daw.engine.audio_setup import key_of, open_chosen_device
-from daw.engine.settings import latency_offset, load_settings
-from daw.engine.transport import Engine
+from daw.engine.live.audio_setup import key_of, open_chosen_device
+from daw.engine.live.transport import Engine
 from daw.model import Project
+from daw.settings.audio import latency_offset, load_settings
 
 
 @pytest.fixture

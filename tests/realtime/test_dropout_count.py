@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from daw.engine.transport import Engine
+from daw.engine.live.transport import Engine
 from tests.realtime.engine_helpers import backing_song, new_song, running_engine, wait_until
 from tests.realtime.jack_harness import jack_device_index
 from tests.realtime.virtual_audio import _jack_module, _start_client

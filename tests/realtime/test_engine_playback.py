@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 
 from daw.dsp.click import Metronome
-from daw.engine.click_sounds import click_sounds
-from daw.engine.transport import EngineConfig
+from daw.engine.live.click_sounds import click_sounds
+from daw.engine.live.transport import EngineConfig
 from daw.model import ops
 from tests.engine.songs import RATE
 from tests.realtime.engine_helpers import (

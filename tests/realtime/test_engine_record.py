@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from daw.engine.transport import EngineConfig
+from daw.engine.live.transport import EngineConfig
 from daw.model import ops
 from tests.engine.songs import RATE, Song
 from tests.realtime.engine_helpers import find, new_song, running_engine, wait_until

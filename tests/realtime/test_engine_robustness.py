@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from daw.engine.recovery import find_orphan_takes, recover_takes
+from daw.engine.live.recovery import find_orphan_takes, recover_takes
 from daw.model import EffectSettings, ops
 from daw.model.store import load_project, save_project
 from tests.engine.songs import RATE
@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 RECORDING_CHILD = """
 import sys, time
 from pathlib import Path
-from daw.engine.transport import Engine
+from daw.engine.live.transport import Engine
 from daw.model.store import load_project
 folder, device = Path(sys.argv[1]), int(sys.argv[2])
 engine = Engine(load_project(folder), folder)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from daw.engine.transport import Engine
+from daw.engine.live.transport import Engine
 from daw.model import Project
 from tests.realtime.jack_harness import JackServer
 from tests.realtime.virtual_audio import _HARNESS_CLIENTS, _jack_module

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from daw.engine.transport import Engine, EngineConfig
+from daw.engine.live.transport import Engine, EngineConfig
 from daw.model import ops
 from tests.engine.songs import RATE
 from tests.realtime.engine_helpers import (

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from daw.engine.master_meter import MasterMeter
+from daw.engine.live.master_meter import MasterMeter
 from tests.engine.songs import RATE
 from tests.realtime.engine_helpers import (
     backing_song,

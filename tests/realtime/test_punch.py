@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from daw.dsp.fades import fade_in_curve, fade_out_curve
-from daw.engine.transport import EngineConfig
+from daw.engine.live.transport import EngineConfig
 from daw.model.comping import add_recorded_takes
 from tests.engine.songs import RATE, tone
 from tests.realtime.engine_helpers import find, new_song, running_engine, wait_until

@@ -39,7 +39,7 @@ def test_a_full_disk_stops_the_recording_and_keeps_the_take(jack_device, virtual
 
 def test_the_window_keeps_the_take_when_the_disk_stops_the_recording(
         jack_device, virtual_audio, tiny_disk, qtbot) -> None:
-    from daw.engine.transport import Engine, EngineConfig
+    from daw.engine.live.transport import Engine, EngineConfig
     from daw.model.store import save_project
     from daw.ui.session import Session
 

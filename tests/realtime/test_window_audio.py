@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 
-from daw.engine.transport import Engine, EngineConfig
+from daw.engine.live.transport import Engine, EngineConfig
 from daw.media import MediaPool
 from daw.model import ops
 from daw.model.store import save_project

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings
 
-from daw.engine.transport import Engine, EngineConfig
+from daw.engine.live.transport import Engine, EngineConfig
 from daw.model import ops
 from daw.model.store import save_project
 from daw.ui.main_window import MainWindow

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QLabel
 
-from daw.engine.transport import Engine, EngineConfig
+from daw.engine.live.transport import Engine, EngineConfig
 from daw.media import MediaPool
 from daw.model import ops
 from daw.model.store import load_project, save_project

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from daw.engine import album
-from daw.engine.album import REPORT_JSON, REPORT_TEXT, measure_file
+from daw.mastering import album
+from daw.mastering.album import REPORT_JSON, REPORT_TEXT, measure_file
 from daw.model.store import save_project
 from daw.ui.mastering import album_dialog
 from daw.ui.mastering.album_dialog import AlbumDialog
 from daw.ui.mastering.jobs import CANCELLED
-from tests.engine import mastering_songs
+from tests.mastering import mastering_songs
 
 
 def saved_song(kind: str, folder: Path, name: str) -> Path:

@@ -13,15 +13,15 @@ import pytest
 import soundfile as sf
 from PySide6.QtCore import Qt
 
-from daw.engine.assistant import COMPARISON_GAIN_ID, comparison_chains, master_assistant
-from daw.engine.mix_analysis import integrated_lufs
+from daw.mastering.assistant import COMPARISON_GAIN_ID, comparison_chains, master_assistant
+from daw.mastering.mix_analysis import integrated_lufs
 from daw.model.store import save_project
 from daw.ui.mastering import MasteringPanel, assistant_dialog
 from daw.ui.mastering.assistant_dialog import UNDO_LABEL, AssistantDialog
 from daw.ui.mastering.jobs import CANCELLED
 from daw.ui.session import Session
-from tests.engine import mastering_songs
 from tests.engine.songs import Song
+from tests.mastering import mastering_songs
 from tests.ui.test_mastering_panel import RecordingEngine
 
 

@@ -12,7 +12,7 @@ import pytest
 import soundfile as sf
 from PySide6.QtCore import Qt
 
-from daw.engine import bounce as bounce_module
+from daw.engine.export import bounce as bounce_module
 from daw.model import ops
 from daw.model.store import save_project
 from daw.ui import bounce_dialog

@@ -11,11 +11,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
 from daw.dsp.effects import PARAMETERS
-from daw.engine.presets import PresetStore
-from daw.engine.transport import EngineState
+from daw.engine.live.transport import EngineState
 from daw.model import chains
 from daw.model.chains import MASTER
 from daw.resources import resource_dir
+from daw.settings.presets import PresetStore
 from daw.ui.effects.chain import ChainWidget
 from daw.ui.effects.chain_list import GR_ROLE
 from daw.ui.effects.editor import EffectEditor

@@ -14,10 +14,10 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QLabel
 
 from daw.dsp.eq import eq_response
-from daw.engine.presets import PresetStore
-from daw.engine.transport import EngineState
+from daw.engine.live.transport import EngineState
 from daw.model import chains
 from daw.resources import resource_dir
+from daw.settings.presets import PresetStore
 from daw.ui.effects.controls import ParamBar
 from daw.ui.effects.editor import EffectEditor
 from daw.ui.effects.params import Param, current_values, friendly_name, menu_kinds, params_of

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QToolButton
 
-from daw.engine.transport import Engine, EngineState
+from daw.engine.live.transport import Engine, EngineState
 from daw.model import Project
 from daw.model.store import load_project
 from daw.resources import demo_project

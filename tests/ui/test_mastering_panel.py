@@ -13,10 +13,10 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from daw.dsp.spectrum import band_centres
-from daw.engine.master_meter import MasterMeterReading
-from daw.engine.mix_report import mix_report
-from daw.engine.targets import find_target, load_targets
-from daw.engine.transport import EngineState
+from daw.engine.live.master_meter import MasterMeterReading
+from daw.engine.live.transport import EngineState
+from daw.mastering.mix_report import mix_report
+from daw.mastering.targets import find_target, load_targets
 from daw.model.store import save_project
 from daw.ui.main_window import MainWindow
 from daw.ui.mastering import MasteringPanel

@@ -13,10 +13,10 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
-from daw.engine.settings import load_settings
 from daw.model import Project
 from daw.model.store import create_project, load_project
 from daw.resources import demo_project
+from daw.settings.audio import load_settings
 from daw.ui.help_dialog import HelpDialog
 from daw.ui.main_window import MainWindow
 from daw.ui.session import Session

@@ -15,8 +15,8 @@ from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
-from daw.engine.plan import compile_plan
-from daw.engine.renderer import Renderer
+from daw.engine.render.plan import compile_plan
+from daw.engine.render.renderer import Renderer
 from daw.media import MediaPool
 from daw.model import Project
 from daw.model.store import create_project, load_project, save_project

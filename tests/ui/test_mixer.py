@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from daw.engine.transport import EngineState
+from daw.engine.live.transport import EngineState
 from daw.model import EffectSettings, ops
 from daw.ui.mixer import LevelMeter, MixerPanel
 from daw.ui.mixer.meter import FALL_DB_PER_SECOND, HOLD_SECONDS

@@ -12,8 +12,8 @@ import pytest
 from PySide6.QtCore import QPointF, QSettings, Qt
 from PySide6.QtGui import QImage
 
-from daw.engine.settings import load_settings
 from daw.model import ops
+from daw.settings.audio import load_settings
 from daw.ui.main_window import MainWindow
 from daw.ui.timeline import style
 from tests.ui.timeline_helpers import BEAT, Timeline, drag, make_timeline, point

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from daw.engine.recorder import Take
+from daw.engine.live.recorder import Take
 from daw.model import MediaRef, ops
 from daw.model.store import load_project
 from daw.ui.session import Session

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage
 
-from daw.engine.live_peaks import LivePeaks
+from daw.engine.live.live_peaks import LivePeaks
 from daw.media import MediaError
 from daw.media.peaks import FINEST_WINDOW, PeakReader, build_peaks
 from daw.model import timing

@@ -145,7 +145,7 @@ def test_closing_with_unsaved_changes_asks(window: MainWindow, monkeypatch, answ
 
 
 def test_count_in_and_click_options_are_remembered(window: MainWindow) -> None:
-    from daw.engine.settings import load_settings
+    from daw.settings.audio import load_settings
 
     window.set_count_in(2)
     window.set_click_during_playback(True)

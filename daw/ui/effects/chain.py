@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from daw.engine.presets import PresetError, PresetStore
 from daw.model import EditError, EffectSettings, Project, chains
 from daw.model.project import new_id
+from daw.settings.presets import PresetError, PresetStore
 from daw.ui.effects.chain_list import (
     FRAME_ROOM,
     GR_ROLE,

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from daw.engine.presets import PresetStore
 from daw.model import EditError, EffectSettings, Project, chains
+from daw.settings.presets import PresetStore
 from daw.ui.effects.controls import GainReductionMeter, ParamBar, make_choice, make_switch
 from daw.ui.effects.eq_curve import EqCurve
 from daw.ui.effects.params import (

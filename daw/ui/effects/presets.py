@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from daw.engine.presets import PresetError, PresetInfo, PresetStore
+from daw.settings.presets import PresetError, PresetInfo, PresetStore
 from daw.ui.effects.params import friendly_name
 from daw.ui.session import Session
 

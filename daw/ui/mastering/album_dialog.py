@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from daw.engine.album import ALBUM_SPREAD_LU, REPORT_TEXT, AlbumReport, master_album
+from daw.mastering.album import ALBUM_SPREAD_LU, REPORT_TEXT, AlbumReport, master_album
 from daw.ui.mastering.assistant_dialog import AUDIO_FILTER
 from daw.ui.mastering.jobs import CANCELLED, JobDialog, Progress
 from daw.ui.mastering.targets_editor import TargetCombo

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from daw.engine.assistant import AssistantResult, apply_chain, master_assistant
-from daw.engine.mix_analysis import Measurement
+from daw.mastering.assistant import AssistantResult, apply_chain, master_assistant
+from daw.mastering.mix_analysis import Measurement
 from daw.ui.effects.params import friendly_name
 from daw.ui.mastering.jobs import CANCELLED, JobDialog, Progress
 from daw.ui.mastering.targets_editor import TargetCombo

@@ -2,7 +2,7 @@
 
 "Before" plays the song with the chain bypassed; "after" plays it through the chain and then
 turned down by the loudness the chain added, so both are heard at the unmastered mix's
-loudness and the ear judges the sound, not the level (`daw.engine.assistant.
+loudness and the ear judges the sound, not the level (`daw.mastering.assistant.
 comparison_chains`). Both are auditions: the engine plays a variant of the song while the
 project, and its undo history, stay as they are. Turning the comparison off, or any edit,
 plays the song itself again.
@@ -16,7 +16,7 @@ from dataclasses import replace
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from daw.engine.assistant import AssistantResult, apply_chain, comparison_chains
+from daw.mastering.assistant import AssistantResult, apply_chain, comparison_chains
 from daw.model import Project
 from daw.ui.session import Session
 

@@ -4,10 +4,10 @@ shared worker runner of `daw.ui.jobs`, ending with the mastering engine's errors
 
 from __future__ import annotations
 
-from daw.engine.album import AlbumError
-from daw.engine.assistant import AssistantError
-from daw.engine.bounce import BounceCancelled, BounceError
-from daw.engine.targets import TargetError
+from daw.engine.export.bounce import BounceCancelled, BounceError
+from daw.mastering.album import AlbumError
+from daw.mastering.assistant import AssistantError
+from daw.mastering.targets import TargetError
 from daw.ui import jobs
 from daw.ui.jobs import CANCELLED, EXPECTED, Cancelled, Job, Progress, Work
 

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from daw.engine.master_meter import MasterMeterReading
-from daw.engine.targets import Target
+from daw.engine.live.master_meter import MasterMeterReading
+from daw.mastering.targets import Target
 
 LUFS_TOP = 0.0
 LUFS_BOTTOM = -42.0

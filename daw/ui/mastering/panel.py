@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from daw.engine.assistant import AssistantResult
-from daw.engine.master_meter import MasterMeterReading
-from daw.engine.targets import Target
-from daw.engine.transport import EngineError
+from daw.engine.live.master_meter import MasterMeterReading
+from daw.engine.live.transport import EngineError
+from daw.mastering.assistant import AssistantResult
+from daw.mastering.targets import Target
 from daw.model import Project, ops
 from daw.ui.mastering.album_dialog import AlbumDialog
 from daw.ui.mastering.assistant_dialog import AssistantDialog

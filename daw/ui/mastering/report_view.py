@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from daw.engine.mix_report import Finding, MixReport, mix_report
-from daw.engine.targets import Target
+from daw.mastering.mix_report import Finding, MixReport, mix_report
+from daw.mastering.targets import Target
 from daw.model.project import MASTER
 from daw.ui.mastering.jobs import CANCELLED, JobDialog, Progress
 from daw.ui.session import Session

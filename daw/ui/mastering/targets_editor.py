@@ -1,7 +1,7 @@
 """Mastering targets in the window: a chooser (a combo box of every target) and the editor
 where the person changes a preset's numbers, adds their own and deletes it again.
 
-Targets live in the config folder (`daw.engine.targets`); saving a factory preset under its
+Targets live in the config folder (`daw.mastering.targets`); saving a factory preset under its
 name changes it, and deleting that edit brings the factory numbers back.
 """
 
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from daw.engine.targets import (
+from daw.mastering.targets import (
     CEILING_RANGE,
     DEFAULT_TARGET,
     FACTORY_TARGETS,

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QWidget
 
-from daw.engine.input_levels import levels_with_inputs
+from daw.engine.live.input_levels import levels_with_inputs
 from daw.ui.mixer.strip import ChannelStrip
 from daw.ui.session import Session
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from daw.dsp.onsets import detect_onsets
-from daw.engine.renditions import read_clip_source
+from daw.engine.render.renditions import read_clip_source
 from daw.media import MediaError
 from daw.model import Project, timing
 from daw.model.project import Clip, new_id

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from daw.engine.input_levels import levels_with_inputs
+from daw.engine.live.input_levels import levels_with_inputs
 from daw.model import Track, ops
 from daw.model.project import MASTER
 from daw.ui.session import Session

@@ -8,7 +8,7 @@ import numpy as np
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QPainter, QPen
 
-from daw.engine.live_peaks import TakePreview
+from daw.engine.live.live_peaks import TakePreview
 from daw.ui.polygons import polygon
 from daw.ui.session import Session
 from daw.ui.timeline.geometry import LaneLayout
