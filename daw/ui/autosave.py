@@ -49,7 +49,8 @@ class Autosaver(QObject):
         self.ui_seconds: list[float] = []
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="minidaw-autosave")
         self._pending: Future[Path] | None = None
-        self._last_failure: str | None = None
+        self._last_failure: tuple[int | None, str] | None = None
+        """The fault last reported (errno, file): the free space in its message may change."""
         self._written_project: Project | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -119,8 +120,9 @@ class Autosaver(QObject):
         except OSError as error:
             target = error.filename or str(self.session.folder)
             message = f"Autosave failed: {describe_write_error(target, error)}"
-            if message != self._last_failure:
-                self._last_failure = message
+            fault = (error.errno, str(target))
+            if fault != self._last_failure:
+                self._last_failure = fault
                 self.report(message)
             self._timer.start()
             return

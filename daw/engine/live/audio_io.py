@@ -2,7 +2,7 @@
 
 The callback never runs Python: it copies frames from our output ring buffers to the device and
 from the device into our input ring buffer. Python threads keep the rings filled and drained
-(see `daw.engine.transport`). This is the only module that starts audio streams.
+(see `daw.engine.live.transport`). This is the only module that starts audio streams.
 
 rtmixer drops a ring's action without a word when the ring runs dry (output) or full (input);
 `AudioIO.watch` notices, counts it as a dropout and queues the ring again.

@@ -1,7 +1,7 @@
 """The engine's live-edit side: an edit's plan made on the thread that edits and posted to the
 engine thread without waiting; after an edit while playing, withdraw the render-ahead and
 render it again from saved state, then let the render-ahead grow back gradually; and the test
-tone of the audio dialog. A part of `Engine` (daw.engine.transport); every method runs on the
+tone of the audio dialog. A part of `Engine` (daw.engine.live.transport); every method runs on the
 engine thread unless it says otherwise."""
 
 from __future__ import annotations
