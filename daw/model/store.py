@@ -96,8 +96,9 @@ def save_project(folder: str | os.PathLike[str], project: Project) -> Path:
     except OSError as error:
         raise DiskWriteError(target, error, kept) from error
     try:
-        os.fchmod(fd, target.stat().st_mode & 0o777 if target.exists() else 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:  # closes fd whatever happens
+            os.fchmod(handle.fileno(),
+                      target.stat().st_mode & 0o777 if target.exists() else 0o644)
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
