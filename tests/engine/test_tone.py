@@ -1,11 +1,14 @@
-"""The test tone: a sine at the asked level on every output, ramped at both ends."""
+"""The test tone: a sine at the asked level on every output, ramped at both ends, and its
+player, which feeds it into the play ring and lets go of the ring when it is played."""
 
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from daw.engine.live.tone import make_test_tone
+from daw.engine.live.tone import TonePlayer, make_test_tone
 
 
 def test_a_second_of_1khz_at_minus_20_dbfs() -> None:
@@ -37,3 +40,72 @@ def test_other_rates_and_channel_counts() -> None:
 def test_impossible_tones_are_refused(rate, freq, seconds, channels) -> None:
     with pytest.raises(ValueError):
         make_test_tone(rate, freq, -20.0, seconds, channels)
+
+
+class FakeRing:
+    def __init__(self) -> None:
+        self.read_available = 0
+
+
+class FakeOutput:
+    """The few AudioIO calls the tone player makes: a play ring that takes `room` frames a
+    write, and whether its stream is queued."""
+
+    def __init__(self, room: int) -> None:
+        self.info = SimpleNamespace(rate=48000, output_channels=2)
+        self.play = SimpleNamespace(ring=FakeRing())
+        self.room = room
+        self.written: list[np.ndarray] = []
+        self.running = False
+        self.cancels = 0
+
+    def write(self, ring, frames: np.ndarray) -> int:
+        taken = frames[:self.room]
+        self.written.append(taken)
+        ring.ring.read_available += len(taken)
+        return len(taken)
+
+    def cancel(self, ring) -> None:
+        self.cancels += 1
+        self.running = False
+        ring.ring.read_available = 0
+
+    def queue(self, ring) -> None:
+        self.running = True
+
+    def is_running(self, ring) -> bool:
+        return self.running
+
+
+def test_the_tone_player_feeds_the_whole_tone_then_lets_go_of_the_ring() -> None:
+    io = FakeOutput(room=20000)
+    player = TonePlayer()
+    assert not player.playing
+    player.start(io, 1000.0, -20.0, 1.0)
+    assert player.playing and io.running and io.cancels == 1
+    for _ in range(2):
+        player.feed()
+    np.testing.assert_array_equal(np.concatenate(io.written),
+                                  make_test_tone(48000, 1000.0, -20.0, 1.0, 2))
+    player.feed()  # all written, but the ring still holds some of it
+    assert player.playing
+    io.play.ring.read_available = 0  # the callback played it out
+    player.feed()
+    assert not player.playing and io.cancels == 2
+
+
+def test_an_impossible_tone_leaves_the_ring_alone() -> None:
+    io = FakeOutput(room=48000)
+    player = TonePlayer()
+    with pytest.raises(ValueError):
+        player.start(io, 30000.0, -20.0, 1.0)
+    assert not player.playing and io.cancels == 0 and not io.written
+
+
+def test_forgetting_the_tone_stops_feeding_it() -> None:
+    io = FakeOutput(room=1000)
+    player = TonePlayer()
+    player.start(io, 1000.0, -20.0, 1.0)
+    player.forget()
+    player.feed()
+    assert not player.playing and len(io.written) == 1

@@ -1,18 +1,17 @@
 """The engine's live-edit side: an edit's plan made on the thread that edits and posted to the
 engine thread without waiting; after an edit while playing, withdraw the render-ahead and
-render it again from saved state, then let the render-ahead grow back gradually; and the test
-tone of the audio dialog. A part of `Engine` (daw.engine.live.transport); every method runs on the
-engine thread unless it says otherwise."""
+render it again from saved state, then let the render-ahead grow back gradually; and starting
+the test tone of the audio dialog (`TonePlayer`, daw.engine.live.tone, feeds it). A part of
+`Engine` (daw.engine.live.transport); every method runs on the engine thread unless it says
+otherwise."""
 
 from __future__ import annotations
 
 import time
 from concurrent.futures import Future
 
-from daw.engine.live.audio_io import AudioIO
 from daw.engine.live.engine_state import EXACT_RESTORE_GUESS, INEXACT_RESTORE_GUESS, EngineError
 from daw.engine.live.playback import RingBroken
-from daw.engine.live.tone import make_test_tone
 from daw.engine.render.live_params import parameter_patch
 from daw.engine.render.plan import compile_plan
 from daw.model.project import Project
@@ -94,25 +93,12 @@ class LiveEditMixin:
             self._start_output(self._position)
 
     def _do_test_tone(self, freq_hz: float, level_db: float, seconds: float) -> None:
+        """Play the test tone on the open device, refused while the song plays or records
+        (the tone takes the play ring for itself)."""
         io = self._require_device()
         if self._playing or self._recorder is not None:
             raise EngineError("stop the song first: the test tone plays only while stopped")
         try:
-            tone = make_test_tone(io.info.rate, freq_hz, level_db, seconds,
-                                  io.info.output_channels)
+            self._tone.start(io, freq_hz, level_db, seconds)
         except ValueError as error:
             raise EngineError(str(error)) from error
-        io.cancel(io.play)
-        self._tone = tone
-        self._tone_written = io.write(io.play, tone)
-        io.queue(io.play)
-
-    def _feed_tone(self, io: AudioIO) -> None:
-        """Top up the play ring with the rest of the tone; let go of the ring once played."""
-        tone = self._tone
-        assert tone is not None
-        if self._tone_written < len(tone):
-            self._tone_written += io.write(io.play, tone[self._tone_written:])
-        elif io.play.ring.read_available == 0 or not io.is_running(io.play):
-            io.cancel(io.play)
-            self._tone = None

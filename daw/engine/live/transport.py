@@ -37,6 +37,7 @@ from daw.engine.live.monitor import Monitor
 from daw.engine.live.playback import PlaybackFeeder
 from daw.engine.live.record_plan import RecordPlan
 from daw.engine.live.recorder import Take, TakeRecorder
+from daw.engine.live.tone import TonePlayer
 from daw.engine.render.plan import RenderPlan, compile_plan
 from daw.engine.render.renderer import LevelTaker, Renderer
 from daw.engine.render.renditions import RenditionCache
@@ -104,8 +105,8 @@ class Engine(DeviceMixin, RecordingMixin, LiveEditMixin):
         self._dsp_load = 0.0
         self._regrow_from: tuple[int, float] | None = None
         """(frames left in the ring, when) after an edit took the render-ahead back."""
-        self._tone: np.ndarray | None = None
-        self._tone_written = 0
+        self._tone = TonePlayer()
+        """The test tone of the audio dialog, fed while the song is stopped."""
 
     # --- life cycle (any thread) ----------------------------------------------------------
 
@@ -229,7 +230,7 @@ class Engine(DeviceMixin, RecordingMixin, LiveEditMixin):
     def _run(self) -> None:
         while not self._quit:
             busy = (self._playing or self._recorder is not None or self._monitor_active()
-                    or self._tone is not None)
+                    or self._tone.playing)
             try:
                 command = self._commands.get(timeout=0.002 if busy else 0.02)
             except queue.Empty:
@@ -273,8 +274,8 @@ class Engine(DeviceMixin, RecordingMixin, LiveEditMixin):
             if written:
                 spent = time.perf_counter() - started
                 self._dsp_load = spent / (written / io.info.rate)
-        if self._tone is not None:
-            self._feed_tone(io)
+        if self._tone.playing:
+            self._tone.feed()
         if io.input is not None:
             self._drain_input(io)
         io.poll_underflows()
@@ -417,7 +418,7 @@ class Engine(DeviceMixin, RecordingMixin, LiveEditMixin):
         io = self._require_device()
         assert self._feeder is not None
         io.cancel(io.play)
-        self._tone = None
+        self._tone.forget()
         self._regrow_from = None
         self._feeder.start(from_frame)
         ring = io.play.ring
@@ -441,7 +442,7 @@ class Engine(DeviceMixin, RecordingMixin, LiveEditMixin):
         if self._io is not None:
             self._io.cancel(self._io.play)
         self._playing = False
-        self._tone = None
+        self._tone.forget()
 
     def _do_pause(self) -> None:
         if self._recorder is not None:
