@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QLabel
 
 from daw.engine.live.transport import Engine, EngineConfig
@@ -20,6 +19,7 @@ from daw.ui.main_window import MainWindow
 from daw.ui.session import Session
 from tests.engine.songs import RATE, Song, tone
 from tests.realtime.engine_helpers import find
+from tests.ui.windows import private_settings, shown_window
 
 
 def folder_digest(folder: Path) -> dict[str, str]:
@@ -38,15 +38,9 @@ def window_on_old_song(qtbot, tmp_path: Path, jack_device) -> Iterator[MainWindo
     engine = Engine(song.project, song.folder, EngineConfig())
     engine.start()
     engine.open_device(jack_device, jack_device, block_size=1024, input_channels=2)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(Session(song.project, song.folder, engine), settings)
-    window.error_dialogs_enabled = False
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.session.history.mark_saved()
-    window.close()
-    window.deleteLater()
+    with shown_window(qtbot, Session(song.project, song.folder, engine),
+                      private_settings(tmp_path)) as window:
+        yield window
 
 
 def record_a_take(window: MainWindow, qtbot, audio) -> np.ndarray:

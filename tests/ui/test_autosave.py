@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from daw.model import Project, ops
 from daw.model.backups import autosave_path, write_autosave
@@ -20,6 +19,7 @@ from daw.model.serialize import project_from_dict
 from daw.model.store import PROJECT_FILE, create_project, load_project, save_project
 from daw.ui.main_window import MainWindow
 from daw.ui.session import Session
+from tests.ui.windows import private_settings, shown_window
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,13 +27,9 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
     start = create_project(tmp_path / "Start.minidaw", Project(name="Start"))
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    made = MainWindow(Session(load_project(start), start), settings)
-    made.error_dialogs_enabled = False
-    yield made
-    made.session.history.mark_saved()  # closing asks about unsaved changes otherwise
-    made.close()
-    made.deleteLater()
+    with shown_window(qtbot, Session(load_project(start), start),
+                      private_settings(tmp_path)) as made:
+        yield made
 
 
 def song(tmp_path: Path) -> Path:

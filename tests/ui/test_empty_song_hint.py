@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect, QSettings, Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage
 
 from daw.model import Project
@@ -15,21 +15,15 @@ from daw.model.store import create_project, load_project
 from daw.ui.main_window import MainWindow
 from daw.ui.session import Session
 from daw.ui.shortcuts import KEYS, empty_song_hint
+from tests.ui.windows import private_settings, shown_window
 
 
 @pytest.fixture
 def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
     folder = create_project(tmp_path / "Empty.minidaw", Project(name="Empty"))
-    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Session(load_project(folder), folder), settings)
-    win.error_dialogs_enabled = False
-    win.resize(1280, 820)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.session.history.mark_saved()
-    win.close()
-    win.deleteLater()
+    with shown_window(qtbot, Session(load_project(folder), folder), private_settings(tmp_path),
+                      size=(1280, 820)) as win:
+        yield win
 
 
 def light_pixels(image: QImage, area: QRect) -> int:

@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from daw.model.store import save_project
 from daw.ui.main_window import MainWindow
 from daw.ui.session import Session
 from tests.engine.songs import Song, tone
+from tests.ui.windows import private_settings, shown_window
 
 
 @pytest.fixture
@@ -24,17 +25,11 @@ def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
     song.track("Keys")
     song.clip("Keys", "a", 0, "c1")
     save_project(song.folder, song.project)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Session(song.project, song.folder), settings)
-    win.error_dialogs_enabled = False
-    win.show()
-    win.activateWindow()
-    qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
-    yield win
-    win.session.history.mark_saved()
-    win.close()
-    win.deleteLater()
+    session = Session(song.project, song.folder)
+    with shown_window(qtbot, session, private_settings(tmp_path)) as win:
+        win.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+        yield win
 
 
 def press(qtbot, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> QWidget:

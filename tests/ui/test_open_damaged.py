@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from daw.model.store import save_project
 from daw.ui.main_window import MainWindow
 from daw.ui.session import Session
 from tests.engine.songs import Song, tone
+from tests.ui.windows import private_settings, shown_window
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "damaged"
 
@@ -25,13 +25,9 @@ def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
     song.track("Keys")
     song.clip("Keys", "a", 0, "c1")
     save_project(song.folder, song.project)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Session(song.project, song.folder), settings)
-    win.error_dialogs_enabled = False
-    yield win
-    win.session.history.mark_saved()
-    win.close()
-    win.deleteLater()
+    with shown_window(qtbot, Session(song.project, song.folder),
+                      private_settings(tmp_path)) as win:
+        yield win
 
 
 @pytest.mark.parametrize(("name", "words"), [

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from daw.model.store import load_project
 from daw.resources import demo_project
@@ -17,6 +17,7 @@ from daw.ui.main_window import MainWindow
 from daw.ui.session import Session
 from daw.ui.shortcuts import KEYS, SHORTCUTS, empty_song_hint, tooltip
 from tests.ui.test_menus import all_actions
+from tests.ui.windows import private_settings, shown_window
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -48,15 +49,9 @@ MENU_KEYS = {
 def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
     folder = tmp_path / "Demo.minidaw"
     shutil.copytree(demo_project(), folder)
-    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Session(load_project(folder), folder), settings)
-    win.error_dialogs_enabled = False
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.session.history.mark_saved()
-    win.close()
-    win.deleteLater()
+    with shown_window(qtbot, Session(load_project(folder), folder),
+                      private_settings(tmp_path)) as win:
+        yield win
 
 
 def readme_table() -> list[tuple[str, str]]:
