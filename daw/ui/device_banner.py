@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from daw.ui.session import Session
+from daw.ui.top_bar import dock_at_top
 
 STYLE = """
 QFrame#deviceBanner { background: #4a3d17; border-bottom: 1px solid #7a6425; }
@@ -29,9 +30,6 @@ QFrame#deviceBanner QPushButton { background: #6b5720; color: #fff3cf;
                                   padding: 3px 10px; }
 QFrame#deviceBanner QToolButton { background: transparent; color: #f3e3b0; border: none; }
 """
-
-BANNER_MAX_HEIGHT = 84
-"""Room for three lines of a long reason; the timeline keeps the rest."""
 
 NO_INPUT_TEXT = ("<b>No input is open</b>, and a track is armed: choose one to record from "
                  "with Audio Device….")
@@ -117,15 +115,5 @@ def install_device_banner(window: QMainWindow, open_settings: Callable[[], None]
     """Put the banner at the top of the window, under the transport bar, in a title-less dock
     (so it keeps its place when another song replaces the toolbar)."""
     banner = DeviceBanner(open_settings)
-    dock = QDockWidget("Audio device", window)
-    dock.setObjectName("DeviceBannerDock")
-    dock.setTitleBarWidget(QWidget())
-    dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
-    dock.setAllowedAreas(Qt.DockWidgetArea.TopDockWidgetArea)
-    dock.setWidget(banner)
-    dock.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-    dock.setMaximumHeight(BANNER_MAX_HEIGHT)  # the dock area would share the timeline's height
-    window.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, dock)
-    banner.dock = dock
-    dock.hide()
+    banner.dock = dock_at_top(window, banner, "Audio device", "DeviceBannerDock")
     return banner

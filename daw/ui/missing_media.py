@@ -37,6 +37,7 @@ from daw.model.missing import MediaUse, media_uses, relink_media, remove_media_u
 from daw.model.project import MediaRef, Project
 from daw.model.store import missing_media
 from daw.ui.session import Session
+from daw.ui.top_bar import dock_at_top
 
 STYLE = """
 QFrame#missingMediaBar { background: #4a2320; border-bottom: 1px solid #7a3a33; }
@@ -301,16 +302,6 @@ def install_missing_media_bar(window: QMainWindow,
     """Put the bar at the top of the window in a title-less dock, as the device bar is;
     `repaired` is called after each repair (the timeline looks at its missing files again)."""
     bar = MissingMediaBar()
-    dock = QDockWidget("Missing media", window)
-    dock.setObjectName("MissingMediaDock")
-    dock.setTitleBarWidget(QWidget())
-    dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
-    dock.setAllowedAreas(Qt.DockWidgetArea.TopDockWidgetArea)
-    dock.setWidget(bar)
-    dock.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-    dock.setMaximumHeight(84)
-    window.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, dock)
-    bar.dock = dock
+    bar.dock = dock_at_top(window, bar, "Missing media", "MissingMediaDock")
     bar.repaired.connect(repaired)
-    dock.hide()
     return bar
