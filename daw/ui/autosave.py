@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer
 
 from daw.model.backups import discard_autosave, write_autosave
 from daw.model.disk import describe_write_error
@@ -37,9 +37,6 @@ class Autosaver(QObject):
     """Writes the session's song in the background after it changes. `ui_seconds` keeps how
     long each hand-over took on the UI thread (for the soak benchmark)."""
 
-    written = Signal(str)
-    """The autosave's path, after each successful write (from the UI thread)."""
-
     def __init__(self, session: Session, seconds: float = DEFAULT_SECONDS,
                  report: Callable[[str], None] | None = None,
                  parent: QObject | None = None) -> None:
@@ -49,6 +46,8 @@ class Autosaver(QObject):
         self.ui_seconds: list[float] = []
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="minidaw-autosave")
         self._pending: Future[Path] | None = None
+        self._pending_project: Project | None = None
+        """The song the write in progress holds."""
         self._last_failure: tuple[int | None, str] | None = None
         """The fault last reported (errno, file): the free space in its message may change."""
         self._written_project: Project | None = None
@@ -116,7 +115,7 @@ class Autosaver(QObject):
         self._done.stop()
         self._pending = None
         try:
-            path = future.result()
+            future.result()
         except OSError as error:
             target = error.filename or str(self.session.folder)
             message = f"Autosave failed: {describe_write_error(target, error)}"
@@ -128,7 +127,6 @@ class Autosaver(QObject):
             return
         self._last_failure = None
         self._written_project = self._pending_project
-        self.written.emit(str(path))
         self._changed()  # edits made while it was writing
 
     def discard(self) -> None:
